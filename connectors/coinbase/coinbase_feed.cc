@@ -1,0 +1,144 @@
+#include "connectors/coinbase/coinbase_feed.h"
+
+#include <spdlog/spdlog.h>
+
+#include "connectors/coinbase/coinbase_parser.h"
+#include "connectors/common/ws_client.h"
+
+namespace hashwatch::connectors::coinbase {
+
+CoinbaseProtocol::CoinbaseProtocol(const FeedConfig& config, rules::SeriesRegistry& registry,
+                                   FeedStats& stats, rules::SourceId source)
+    : config_(config),
+      stats_(stats),
+      source_(source),
+      parser_(make_json_parser()),
+      log_(config_.name) {
+  for (const std::string& symbol : config_.symbols) {
+    const std::string source_label =
+        config_.symbols.size() == 1 ? config_.name : config_.name + ":" + symbol;
+    products_.push_back(Product{symbol, registry.intern("btc_usd", {{"source", source_label}})});
+  }
+}
+
+CoinbaseProtocol::~CoinbaseProtocol() = default;
+
+void CoinbaseProtocol::on_connected() {
+  // Sequences move on by millions across a reconnect: start over.
+  for (Product& p : products_) {
+    p.last_sequence = 0;
+    p.last_trade_id = 0;
+  }
+}
+
+std::vector<std::string> CoinbaseProtocol::subscribe_frames() {
+  std::string ids;
+  for (std::size_t i = 0; i < products_.size(); ++i) {
+    if (i > 0) ids += ',';
+    ids += '"' + products_[i].id + '"';
+  }
+  return {R"({"type":"subscribe","product_ids":[)" + ids +
+          R"(],"channels":["ticker","heartbeat"]})"};
+}
+
+CoinbaseProtocol::Product* CoinbaseProtocol::find(std::string_view product_id) {
+  for (Product& p : products_) {
+    if (p.id == product_id) return &p;
+  }
+  return nullptr;
+}
+
+bool CoinbaseProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSink& out) {
+  Message msg;
+  const ParseStatus status = parse_message(frame, *parser_, msg);
+  if (status != ParseStatus::kOk) {
+    const ErrorKind kind =
+        status == ParseStatus::kWrongType ? ErrorKind::kWrongType : ErrorKind::kMalformed;
+    stats_.count_error(kind);
+    log_.report(kind, std::string(parse_status_name(status)) + ": " +
+                          std::string(frame.substr(0, 200)),
+                recv_ns);
+    return true;
+  }
+  switch (msg.type) {
+    case MessageType::kTicker: {
+      Product* p = find(msg.product_id);
+      if (p == nullptr) return true;
+      if (msg.sequence <= p->last_sequence) return true;  // duplicate or out of order
+      p->last_sequence = msg.sequence;
+      p->last_trade_id = std::max(p->last_trade_id, msg.trade_id);
+      if (!out.push(rules::value_event(p->series, source_, msg.price, msg.time_ns, recv_ns,
+                                       static_cast<std::uint64_t>(msg.sequence)))) {
+        stats_.count_error(ErrorKind::kQueueFull);
+      }
+      return true;
+    }
+    case MessageType::kHeartbeat: {
+      Product* p = find(msg.product_id);
+      if (p == nullptr) return true;
+      if (msg.sequence <= p->last_sequence) return true;
+      p->last_sequence = msg.sequence;
+      // A heartbeat is made after the trades it reports. A ticker for a newer trade would carry a
+      // smaller sequence than this heartbeat, so it can no longer be accepted: one ticker is lost.
+      if (msg.trade_id != 0 && p->last_trade_id != 0 && msg.trade_id > p->last_trade_id) {
+        stats_.sequence_gaps.fetch_add(1, std::memory_order_relaxed);
+      }
+      if (msg.trade_id != 0) p->last_trade_id = std::max(p->last_trade_id, msg.trade_id);
+      return true;
+    }
+    case MessageType::kError:
+      stats_.count_error(ErrorKind::kServerError);
+      spdlog::error("feed {}: server error: {} ({})", config_.name, msg.error_message,
+                    msg.error_reason);
+      return true;
+    case MessageType::kSubscriptions:
+      spdlog::info("feed {}: subscriptions confirmed", config_.name);
+      return true;
+    case MessageType::kOther:
+      return true;
+  }
+  return true;
+}
+
+namespace {
+
+class CoinbaseFeed final : public Feed {
+ public:
+  CoinbaseFeed(const FeedConfig& config, boost::asio::io_context& io,
+               rules::SeriesRegistry& registry, EventSink& sink)
+      : config_(config),
+        protocol_(config_, registry, stats_, registry.intern_source(config_.name)),
+        client_(io,
+                WsClientOptions{.feed_name = config_.name,
+                                .url = config_.url,
+                                .source = registry.intern_source(config_.name),
+                                .stale_after_ns = config_.stale_after_ns,
+                                .backoff = {config_.backoff_base_ns, config_.backoff_cap_ns}},
+                protocol_, sink, stats_) {}
+
+  void start() override { client_.start(); }
+  void stop() override { client_.stop(); }
+  const FeedConfig& config() const override { return config_; }
+  FeedStats& stats() override { return stats_; }
+
+ private:
+  FeedConfig config_;
+  FeedStats stats_;
+  CoinbaseProtocol protocol_;
+  WsClient client_;
+};
+
+}  // namespace
+
+void apply_defaults(FeedConfig& config) {
+  if (config.url.empty()) config.url = "wss://ws-feed.exchange.coinbase.com";
+  if (config.symbols.empty()) config.symbols = {"BTC-USD"};
+  if (config.stale_after_ns == 0) config.stale_after_ns = 30 * kNsPerSecond;
+}
+
+std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,
+                                rules::SeriesRegistry& registry, EventSink& sink) {
+  return std::make_unique<CoinbaseFeed>(config, io, registry, sink);
+}
+
+}  // namespace hashwatch::connectors::coinbase

@@ -1,0 +1,46 @@
+// The narrow interface between the wire (ws_client, http_poller) and a feed's protocol: a protocol
+// turns bytes into engine events and knows nothing of sockets, TLS or Asio.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/common/feed_stats.h"
+#include "rules/event.h"
+
+namespace hashwatch::connectors {
+
+// Where connectors put events. Called on the I/O thread; must not block.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // False when the event could not be queued (counted by the caller as kQueueFull).
+  virtual bool push(const rules::Event& event) = 0;
+};
+
+// A WebSocket feed's protocol. `frame` is followed by kFramePadding readable bytes.
+class WsProtocol {
+ public:
+  virtual ~WsProtocol() = default;
+  // Called after every (re)connect, before subscribe_frames: reset per-connection state.
+  virtual void on_connected() {}
+  virtual std::vector<std::string> subscribe_frames() = 0;
+  // Parses one text frame; emits events; counts its own errors in `stats`. Returns false when the
+  // connection should be dropped and re-established (e.g. the server said the subscription failed).
+  virtual bool on_message(std::string_view frame, TimeNs recv_ns, EventSink& out) = 0;
+};
+
+// An HTTP polling feed's protocol: a fixed list of GET targets fetched every poll interval.
+class PollProtocol {
+ public:
+  virtual ~PollProtocol() = default;
+  virtual std::vector<std::string> targets() = 0;
+  // `body` is followed by kFramePadding readable bytes. Returns false when the response was not
+  // usable (bad status, malformed): the poll cycle then counts as failed.
+  virtual bool on_response(std::size_t target_index, unsigned status, std::string_view body,
+                           TimeNs recv_ns, EventSink& out) = 0;
+};
+
+}  // namespace hashwatch::connectors

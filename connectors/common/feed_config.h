@@ -1,0 +1,28 @@
+// What the daemon's config loader hands to a connector: one `feeds:` entry, validated. Defaults are
+// the kind's (see registry.cc); units are in the names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rules/time.h"
+
+namespace hashwatch::connectors {
+
+struct FeedConfig {
+  std::string name;                 // unique; the `feed` label of every health metric
+  std::string kind;                 // coinbase | mempool
+  std::string url;                  // ws(s):// for streams, http(s):// for REST
+  std::vector<std::string> symbols; // exchange products, e.g. BTC-USD
+  TimeNs stale_after_ns = 0;        // no message (or successful poll) for this long: feed down
+  TimeNs poll_interval_ns = 0;      // REST feeds: time between poll cycles
+  std::int64_t fee_window_blocks = 144;  // mempool: blocks averaged for fees_per_block_btc
+  TimeNs backoff_base_ns = 500 * kNsPerMs;  // first reconnect delay ceiling
+  TimeNs backoff_cap_ns = 30 * kNsPerSecond;  // largest reconnect delay
+  bool required = true;             // /readyz waits for this feed to be fresh
+
+  bool operator==(const FeedConfig&) const = default;
+};
+
+}  // namespace hashwatch::connectors

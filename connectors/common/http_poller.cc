@@ -1,0 +1,251 @@
+#include "connectors/common/http_poller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <optional>
+
+#include "connectors/common/parse_util.h"
+#include "connectors/common/url.h"
+#include "connectors/common/ws_client.h"
+
+namespace hashwatch::connectors {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
+  Impl(asio::io_context& io_, HttpPollerOptions options_, PollProtocol& protocol_,
+       EventSink& sink_, FeedStats& stats_)
+      : io(io_),
+        options(std::move(options_)),
+        protocol(protocol_),
+        sink(sink_),
+        stats(stats_),
+        backoff(options.backoff),
+        timer(io_),
+        stale_timer(io_),
+        tls_ctx(ssl::context::tls_client),
+        log(options.feed_name) {
+    tls_ctx.set_default_verify_paths();
+    tls_ctx.set_verify_mode(ssl::verify_peer);
+  }
+
+  asio::io_context& io;
+  HttpPollerOptions options;
+  PollProtocol& protocol;
+  EventSink& sink;
+  FeedStats& stats;
+  Backoff backoff;
+  asio::steady_timer timer;
+  asio::steady_timer stale_timer;
+  ssl::context tls_ctx;
+  ErrorLog log;
+  std::optional<Endpoint> endpoint;
+  std::string prefix;
+  std::vector<std::string> targets;
+  bool stopped = false;
+  bool up = false;
+  TimeNs last_success_ns = 0;
+  std::function<void()> close_current;
+
+  void set_up(bool now_up, TimeNs t) {
+    if (stopped || up == now_up) return;
+    up = now_up;
+    stats.up.store(now_up, std::memory_order_relaxed);
+    if (!sink.push(rules::feed_event(options.source, now_up, t))) {
+      stats.count_error(ErrorKind::kQueueFull);
+    }
+    if (now_up) {
+      spdlog::info("feed {}: up", options.feed_name);
+    } else {
+      spdlog::warn("feed {}: down", options.feed_name);
+    }
+  }
+
+  void error(ErrorKind kind, std::string_view detail) {
+    if (stopped) return;
+    stats.count_error(kind);
+    log.report(kind, detail, wall_clock_ns());
+  }
+
+  void arm_stale_timer() {
+    const TimeNs due_in = last_success_ns + options.stale_after_ns - wall_clock_ns();
+    stale_timer.expires_after(std::chrono::nanoseconds(std::max<TimeNs>(due_in, 0)));
+    stale_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->stopped) return;
+      if (wall_clock_ns() - self->last_success_ns < self->options.stale_after_ns) {
+        self->arm_stale_timer();
+        return;
+      }
+      if (self->up) self->error(ErrorKind::kStale, "no successful poll within stale_after");
+      self->set_up(false, wall_clock_ns());
+    });
+  }
+
+  struct ForgetConnection {
+    std::function<void()>& close;
+    ~ForgetConnection() { close = nullptr; }
+  };
+
+  template <class Stream>
+  asio::awaitable<bool> fetch_all(Stream& stream) {
+    beast::flat_buffer buffer;
+    for (std::size_t i = 0; i < targets.size() && !stopped; ++i) {
+      http::request<http::empty_body> req{http::verb::get, prefix + targets[i], 11};
+      req.set(http::field::host, endpoint->host);
+      req.set(http::field::user_agent, "hashwatch/0.1");
+      req.set(http::field::accept, "application/json, text/plain");
+      req.keep_alive(true);
+      beast::get_lowest_layer(stream).expires_after(
+          std::chrono::nanoseconds(options.request_timeout_ns));
+      auto [wec, wn] = co_await http::async_write(stream, req, kTuple);
+      if (wec) {
+        error(ErrorKind::kDisconnect, "request " + targets[i] + ": " + wec.message());
+        co_return false;
+      }
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(options.max_body_bytes);
+      auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (rec) {
+        error(ErrorKind::kDisconnect, "response " + targets[i] + ": " + rec.message());
+        co_return false;
+      }
+      if (stopped) co_return false;
+      const TimeNs recv = wall_clock_ns();
+      stats.messages.fetch_add(1, std::memory_order_relaxed);
+      stats.last_event_ns.store(recv, std::memory_order_relaxed);
+      auto res = parser.release();
+      const unsigned status = res.result_int();
+      std::string& body = res.body();
+      if (status < 200 || status >= 300) {
+        // Never parse an error body as data (mempool's 429 is nginx HTML).
+        error(ErrorKind::kServerError,
+              fmt::format("GET {} -> HTTP {}: {}", targets[i], status, body.substr(0, 120)));
+        co_return false;
+      }
+      const std::size_t size = body.size();
+      body.resize(size + kFramePadding, '\0');
+      if (!protocol.on_response(i, status, std::string_view(body.data(), size), recv, sink)) {
+        co_return false;
+      }
+      if (!res.keep_alive()) co_return i + 1 == targets.size();
+    }
+    co_return !stopped;
+  }
+
+  asio::awaitable<bool> cycle() {
+    tcp::resolver resolver(io);
+    auto [rec, results] = co_await resolver.async_resolve(endpoint->host, endpoint->port, kTuple);
+    if (rec) {
+      error(ErrorKind::kConnect, "resolve " + endpoint->host + ": " + rec.message());
+      co_return false;
+    }
+    if (endpoint->tls) {
+      ssl::stream<beast::tcp_stream> stream(io, tls_ctx);
+      ForgetConnection forget{close_current};
+      close_current = [&stream]() { beast::get_lowest_layer(stream).close(); };
+      if (!SSL_set_tlsext_host_name(stream.native_handle(), endpoint->host.c_str())) {
+        error(ErrorKind::kConnect, "cannot set TLS SNI host name");
+        co_return false;
+      }
+      stream.set_verify_callback(ssl::host_name_verification(endpoint->host));
+      beast::get_lowest_layer(stream).expires_after(
+          std::chrono::nanoseconds(options.request_timeout_ns));
+      auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(results, kTuple);
+      if (cec) {
+        error(ErrorKind::kConnect, "connect " + endpoint->host + ": " + cec.message());
+        co_return false;
+      }
+      auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
+      if (hec) {
+        error(ErrorKind::kConnect, "TLS handshake with " + endpoint->host + ": " + hec.message());
+        co_return false;
+      }
+      const bool ok = co_await fetch_all(stream);
+      beast::get_lowest_layer(stream).close();
+      co_return ok;
+    }
+    beast::tcp_stream stream(io);
+    ForgetConnection forget{close_current};
+    close_current = [&stream]() { stream.close(); };
+    stream.expires_after(std::chrono::nanoseconds(options.request_timeout_ns));
+    auto [cec, ep] = co_await stream.async_connect(results, kTuple);
+    if (cec) {
+      error(ErrorKind::kConnect,
+            "connect " + endpoint->host + ":" + endpoint->port + ": " + cec.message());
+      co_return false;
+    }
+    const bool ok = co_await fetch_all(stream);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_return ok;
+  }
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    last_success_ns = wall_clock_ns();
+    arm_stale_timer();
+    while (!stopped) {
+      const bool ok = co_await cycle();
+      if (stopped) break;
+      TimeNs delay = options.poll_interval_ns;
+      if (ok) {
+        last_success_ns = wall_clock_ns();
+        backoff.reset();
+        set_up(true, last_success_ns);
+      } else {
+        stats.reconnects.fetch_add(1, std::memory_order_relaxed);
+        delay = std::min(backoff.next(), options.poll_interval_ns);
+      }
+      timer.expires_after(std::chrono::nanoseconds(delay));
+      co_await timer.async_wait(kTuple);
+    }
+  }
+};
+
+HttpPoller::HttpPoller(asio::io_context& io, HttpPollerOptions options, PollProtocol& protocol,
+                       EventSink& sink, FeedStats& stats)
+    : impl_(std::make_shared<Impl>(io, std::move(options), protocol, sink, stats)) {}
+
+HttpPoller::~HttpPoller() { stop(); }
+
+void HttpPoller::start() {
+  std::string error;
+  impl_->endpoint = parse_endpoint(impl_->options.base_url, &error);
+  if (!impl_->endpoint || impl_->endpoint->websocket) {
+    spdlog::error("feed {}: bad url {}: {}", impl_->options.feed_name, impl_->options.base_url,
+                  error.empty() ? "not an http:// or https:// URL" : error);
+    return;
+  }
+  impl_->prefix = impl_->endpoint->target == "/" ? "" : impl_->endpoint->target;
+  while (!impl_->prefix.empty() && impl_->prefix.back() == '/') impl_->prefix.pop_back();
+  impl_->targets = impl_->protocol.targets();
+  asio::co_spawn(impl_->io, impl_->run(), asio::detached);
+}
+
+void HttpPoller::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->timer.cancel();
+  impl_->stale_timer.cancel();
+  if (impl_->close_current) impl_->close_current();
+}
+
+}  // namespace hashwatch::connectors

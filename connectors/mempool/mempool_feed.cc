@@ -1,0 +1,123 @@
+#include "connectors/mempool/mempool_feed.h"
+
+
+#include "connectors/common/http_poller.h"
+#include "connectors/mempool/mempool_parser.h"
+
+namespace hashwatch::connectors::mempool {
+
+MempoolProtocol::MempoolProtocol(const FeedConfig& config, rules::SeriesRegistry& registry,
+                                 FeedStats& stats, rules::SourceId source)
+    : config_(config),
+      stats_(stats),
+      source_(source),
+      block_height_(registry.intern("block_height")),
+      difficulty_(registry.intern("difficulty")),
+      hashrate_(registry.intern("network_hashrate_hs")),
+      fees_(registry.intern("fees_per_block_btc")),
+      parser_(make_json_parser()),
+      log_(config_.name) {}
+
+MempoolProtocol::~MempoolProtocol() = default;
+
+std::vector<std::string> MempoolProtocol::targets() {
+  return {"/api/blocks/tip/height", "/api/v1/mining/hashrate/3d",
+          "/api/v1/mining/reward-stats/" + std::to_string(config_.fee_window_blocks)};
+}
+
+bool MempoolProtocol::emit(EventSink& out, rules::SeriesId series, double value, TimeNs recv_ns) {
+  // REST responses carry no timestamp of their own: the receive time is the source time.
+  if (!out.push(rules::value_event(series, source_, value, recv_ns, recv_ns))) {
+    stats_.count_error(ErrorKind::kQueueFull);
+  }
+  return true;
+}
+
+bool MempoolProtocol::fail(int status, std::string_view what, std::string_view body,
+                           TimeNs recv_ns) {
+  const auto st = static_cast<ParseStatus>(status);
+  const ErrorKind kind = st == ParseStatus::kWrongType || st == ParseStatus::kBadValue
+                             ? ErrorKind::kWrongType
+                             : ErrorKind::kMalformed;
+  stats_.count_error(kind);
+  log_.report(kind,
+              std::string(what) + ": " + std::string(parse_status_name(st)) + ": " +
+                  std::string(body.substr(0, 120)),
+              recv_ns);
+  return false;
+}
+
+bool MempoolProtocol::on_response(std::size_t target_index, unsigned /*status*/,
+                                  std::string_view body, TimeNs recv_ns, EventSink& out) {
+  switch (target_index) {
+    case kTipHeight: {
+      std::int64_t height = 0;
+      if (auto st = parse_tip_height(body, height); st != ParseStatus::kOk) {
+        return fail(static_cast<int>(st), "tip height", body, recv_ns);
+      }
+      return emit(out, block_height_, static_cast<double>(height), recv_ns);
+    }
+    case kHashrate: {
+      HashrateInfo info;
+      if (auto st = parse_hashrate(body, *parser_, info); st != ParseStatus::kOk) {
+        return fail(static_cast<int>(st), "mining/hashrate", body, recv_ns);
+      }
+      emit(out, difficulty_, info.current_difficulty, recv_ns);
+      if (info.current_hashrate_hs) emit(out, hashrate_, *info.current_hashrate_hs, recv_ns);
+      return true;
+    }
+    case kRewardStats: {
+      RewardStats stats;
+      if (auto st = parse_reward_stats(body, *parser_, stats); st != ParseStatus::kOk) {
+        return fail(static_cast<int>(st), "mining/reward-stats", body, recv_ns);
+      }
+      return emit(out, fees_, stats.fees_per_block_btc(), recv_ns);
+    }
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+class MempoolFeed final : public Feed {
+ public:
+  MempoolFeed(const FeedConfig& config, boost::asio::io_context& io,
+              rules::SeriesRegistry& registry, EventSink& sink)
+      : config_(config),
+        protocol_(config_, registry, stats_, registry.intern_source(config_.name)),
+        poller_(io,
+                HttpPollerOptions{.feed_name = config_.name,
+                                  .base_url = config_.url,
+                                  .source = registry.intern_source(config_.name),
+                                  .poll_interval_ns = config_.poll_interval_ns,
+                                  .stale_after_ns = config_.stale_after_ns,
+                                  .backoff = {config_.backoff_base_ns, config_.backoff_cap_ns}},
+                protocol_, sink, stats_) {}
+
+  void start() override { poller_.start(); }
+  void stop() override { poller_.stop(); }
+  const FeedConfig& config() const override { return config_; }
+  FeedStats& stats() override { return stats_; }
+
+ private:
+  FeedConfig config_;
+  FeedStats stats_;
+  MempoolProtocol protocol_;
+  HttpPoller poller_;
+};
+
+}  // namespace
+
+void apply_defaults(FeedConfig& config) {
+  if (config.url.empty()) config.url = "https://mempool.space";
+  if (config.poll_interval_ns == 0) config.poll_interval_ns = 60 * kNsPerSecond;
+  if (config.stale_after_ns == 0) config.stale_after_ns = 3 * config.poll_interval_ns;
+}
+
+std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,
+                                rules::SeriesRegistry& registry, EventSink& sink) {
+  return std::make_unique<MempoolFeed>(config, io, registry, sink);
+}
+
+}  // namespace hashwatch::connectors::mempool

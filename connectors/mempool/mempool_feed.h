@@ -1,0 +1,44 @@
+// mempool.space REST connector: polls tip height, difficulty + hashrate and the fee window, and
+// emits block_height, difficulty, network_hashrate_hs and fees_per_block_btc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/common/connector.h"
+#include "connectors/common/json_parser.h"
+#include "connectors/common/feed_config.h"
+#include "connectors/common/registry.h"
+
+namespace hashwatch::connectors::mempool {
+
+class MempoolProtocol final : public PollProtocol {
+ public:
+  enum Target : std::size_t { kTipHeight = 0, kHashrate = 1, kRewardStats = 2 };
+
+  MempoolProtocol(const FeedConfig& config, rules::SeriesRegistry& registry, FeedStats& stats,
+                  rules::SourceId source);
+  ~MempoolProtocol() override;
+
+  std::vector<std::string> targets() override;
+  bool on_response(std::size_t target_index, unsigned status, std::string_view body,
+                   TimeNs recv_ns, EventSink& out) override;
+
+ private:
+  bool emit(EventSink& out, rules::SeriesId series, double value, TimeNs recv_ns);
+  bool fail(int status, std::string_view what, std::string_view body, TimeNs recv_ns);
+
+  const FeedConfig& config_;
+  FeedStats& stats_;
+  rules::SourceId source_;
+  rules::SeriesId block_height_, difficulty_, hashrate_, fees_;
+  JsonParserPtr parser_;
+  ErrorLog log_;
+};
+
+void apply_defaults(FeedConfig& config);
+std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,
+                                rules::SeriesRegistry& registry, EventSink& sink);
+
+}  // namespace hashwatch::connectors::mempool

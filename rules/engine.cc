@@ -1,0 +1,249 @@
+#include "rules/engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "rules/hashprice.h"
+
+namespace hashwatch::rules {
+
+Engine::Engine(SeriesRegistry& registry, EngineConfig config)
+    : registry_(registry), config_(config) {
+  model_.btc_usd = registry_.intern("btc_usd");
+  model_.block_height = registry_.intern("block_height");
+  model_.difficulty = registry_.intern("difficulty");
+  model_.fees_per_block_btc = registry_.intern("fees_per_block_btc");
+  model_.block_subsidy_btc = registry_.intern("block_subsidy_btc");
+  model_.hashprice_btc_per_ph_day = registry_.intern("hashprice_btc_per_ph_day");
+  model_.hashprice_usd_per_ph_day = registry_.intern("hashprice_usd_per_ph_day");
+  model_.btc_usd_sources_used = registry_.intern("btc_usd_sources_used");
+  price_scratch_.reserve(kMaxAggregateSources);
+  for (SeriesId id : {model_.btc_usd, model_.block_subsidy_btc, model_.hashprice_btc_per_ph_day,
+                      model_.hashprice_usd_per_ph_day, model_.btc_usd_sources_used}) {
+    ensure_series(id);
+  }
+}
+
+void Engine::ensure_series(SeriesId id) {
+  if (id >= states_.size()) {
+    states_.resize(id + 1);
+    roles_.resize(id + 1, Role::kUnknown);
+  }
+}
+
+void Engine::ensure_source(SourceId source) {
+  if (source >= feed_up_.size()) {
+    feed_up_.resize(source + 1, 1);
+    source_series_.resize(source + 1);
+  }
+}
+
+Engine::Role Engine::role_of(SeriesId id) {
+  ensure_series(id);
+  Role& role = roles_[id];
+  if (role != Role::kUnknown) return role;
+  if (id == model_.btc_usd || id == model_.block_subsidy_btc ||
+      id == model_.hashprice_btc_per_ph_day || id == model_.hashprice_usd_per_ph_day ||
+      id == model_.btc_usd_sources_used) {
+    role = Role::kDerived;
+  } else if (id == model_.block_height) {
+    role = Role::kBlockHeight;
+  } else if (id == model_.difficulty) {
+    role = Role::kDifficulty;
+  } else if (id == model_.fees_per_block_btc) {
+    role = Role::kFeesPerBlock;
+  } else {
+    const SeriesInfo& info = registry_.info(id);
+    if (info.name == "btc_usd" && !SeriesRegistry::label(info, "source").empty()) {
+      role = Role::kBtcUsdSource;
+      price_sources_.push_back(id);
+    } else {
+      role = Role::kOther;
+    }
+  }
+  return role;
+}
+
+bool Engine::feed_up(SourceId source) const {
+  return source >= feed_up_.size() || feed_up_[source] != 0;
+}
+
+const SeriesState* Engine::state(SeriesId id) const {
+  return id < states_.size() ? &states_[id] : nullptr;
+}
+
+bool Engine::fresh_value(SeriesId id, double& out) const {
+  const SeriesState* s = state(id);
+  if (s == nullptr || !s->has_value || s->stale) return false;
+  out = s->value;
+  return true;
+}
+
+void Engine::advance(TimeNs now_ns) { now_ns_ = std::max(now_ns_, now_ns); }
+
+void Engine::apply(const Event& event) {
+  ++counters_.events;
+  advance(event.recv_time_ns);
+  trigger_recv_ns_ = event.recv_time_ns;
+  ensure_source(event.source);
+
+  if (event.kind != EventKind::kValue) {
+    set_feed(event.source, event.kind == EventKind::kFeedUp);
+    return;
+  }
+  // Only a series the engine has not seen yet costs a registry look-up (and its lock).
+  if (event.series == kNoSeries ||
+      (event.series >= roles_.size() && event.series >= registry_.series_count())) {
+    ++counters_.ignored_events;
+    return;
+  }
+  const Role role = role_of(event.series);
+  if (role == Role::kDerived) {
+    ++counters_.ignored_events;
+    return;
+  }
+  SeriesState& s = states_[event.series];
+  if (s.has_value && s.source == event.source && event.source_time_ns != 0 &&
+      event.source_time_ns < s.source_time_ns) {
+    ++counters_.out_of_order_events;
+    return;
+  }
+  if (!s.has_value || s.source != event.source) {
+    auto& list = source_series_[event.source];
+    if (std::find(list.begin(), list.end(), event.series) == list.end()) {
+      list.push_back(event.series);
+    }
+  }
+  const bool changed = !s.has_value || s.value != event.value || s.stale;
+  if (changed) s.changed_at_ns = now_ns_;
+  s.value = event.value;
+  s.source_time_ns = event.source_time_ns;
+  s.recv_time_ns = event.recv_time_ns;
+  s.source = event.source;
+  s.has_value = true;
+  s.stale = !feed_up(event.source);
+  ++s.updates;
+  on_input_changed(role);
+}
+
+void Engine::set_feed(SourceId source, bool up) {
+  ensure_source(source);
+  if ((feed_up_[source] != 0) == up) return;
+  feed_up_[source] = up ? 1 : 0;
+  bool price = false, network = false;
+  for (SeriesId id : source_series_[source]) {
+    SeriesState& s = states_[id];
+    if (!s.has_value || s.source != source) continue;
+    s.stale = !up;
+    const Role role = roles_[id];
+    price |= role == Role::kBtcUsdSource;
+    network |= role == Role::kBlockHeight || role == Role::kDifficulty ||
+               role == Role::kFeesPerBlock;
+  }
+  if (price) on_input_changed(Role::kBtcUsdSource);
+  if (network) on_input_changed(Role::kBlockHeight);
+}
+
+void Engine::set_config(const EngineConfig& config) {
+  config_ = config;
+  recompute_price();
+  recompute_subsidy();
+  recompute_hashprice();
+}
+
+void Engine::on_input_changed(Role role) {
+  switch (role) {
+    case Role::kBtcUsdSource:
+      recompute_price();
+      recompute_hashprice();
+      break;
+    case Role::kBlockHeight:
+      recompute_subsidy();
+      recompute_hashprice();
+      break;
+    case Role::kDifficulty:
+    case Role::kFeesPerBlock:
+      recompute_hashprice();
+      break;
+    default:
+      break;
+  }
+}
+
+void Engine::set_derived(SeriesId id, bool has_value, double value, bool stale,
+                         TimeNs source_time_ns) {
+  SeriesState& s = states_[id];
+  if (!has_value) {
+    if (s.has_value) s.changed_at_ns = now_ns_;
+    s.has_value = false;
+    s.stale = false;
+    return;
+  }
+  if (!s.has_value || s.value != value || s.stale != stale) s.changed_at_ns = now_ns_;
+  s.value = value;
+  s.stale = stale;
+  s.has_value = true;
+  s.source_time_ns = source_time_ns;
+  s.recv_time_ns = trigger_recv_ns_;
+  ++s.updates;
+}
+
+void Engine::recompute_price() {
+  price_scratch_.clear();
+  TimeNs newest_source_time = 0;
+  for (SeriesId id : price_sources_) {
+    const SeriesState& s = states_[id];
+    if (!s.has_value || s.stale) continue;
+    if (price_scratch_.size() == kMaxAggregateSources) break;
+    price_scratch_.push_back(s.value);
+    newest_source_time = std::max(newest_source_time, s.source_time_ns);
+  }
+  const std::uint32_t previously_excluded = aggregate_.excluded;
+  aggregate_ = aggregate_median(price_scratch_, config_.price);
+  // Count each newly excluded source once per transition, not on every tick it stays excluded.
+  if (aggregate_.excluded > previously_excluded) {
+    counters_.price_exclusions += aggregate_.excluded - previously_excluded;
+  }
+  set_derived(model_.btc_usd, aggregate_.has_value, aggregate_.value, false, newest_source_time);
+  set_derived(model_.btc_usd_sources_used, true, static_cast<double>(aggregate_.used), false,
+              newest_source_time);
+}
+
+void Engine::recompute_subsidy() {
+  const SeriesState& h = states_[model_.block_height];
+  if (!h.has_value) {
+    set_derived(model_.block_subsidy_btc, false, 0, false, 0);
+    return;
+  }
+  set_derived(model_.block_subsidy_btc, true,
+              block_subsidy_btc(static_cast<std::int64_t>(std::llround(h.value))), h.stale,
+              h.source_time_ns);
+}
+
+void Engine::recompute_hashprice() {
+  const SeriesState& subsidy = states_[model_.block_subsidy_btc];
+  const SeriesState* fees = state(model_.fees_per_block_btc);
+  const SeriesState* difficulty = state(model_.difficulty);
+  const bool inputs = subsidy.has_value && fees != nullptr && fees->has_value &&
+                      difficulty != nullptr && difficulty->has_value;
+  if (!inputs) {
+    set_derived(model_.hashprice_btc_per_ph_day, false, 0, false, 0);
+    set_derived(model_.hashprice_usd_per_ph_day, false, 0, false, 0);
+    return;
+  }
+  const double btc = hashprice_btc_per_ph_day(subsidy.value, fees->value, difficulty->value);
+  const bool stale = subsidy.stale || fees->stale || difficulty->stale;
+  const TimeNs t = std::max({subsidy.source_time_ns, fees->source_time_ns,
+                             difficulty->source_time_ns});
+  set_derived(model_.hashprice_btc_per_ph_day, std::isfinite(btc), btc, stale, t);
+
+  const SeriesState& price = states_[model_.btc_usd];
+  if (!std::isfinite(btc) || !price.has_value) {
+    set_derived(model_.hashprice_usd_per_ph_day, false, 0, false, 0);
+    return;
+  }
+  set_derived(model_.hashprice_usd_per_ph_day, true, hashprice_usd_per_ph_day(btc, price.value),
+              stale || price.stale, std::max(t, price.source_time_ns));
+}
+
+}  // namespace hashwatch::rules

@@ -1,0 +1,103 @@
+// The engine: applies events to the series store and incrementally recomputes the derived model
+// (aggregate btc_usd, block subsidy, hashprice). Pure and deterministic: no I/O, no clock reads, no
+// threads; time comes only from events and advance(). The same events give the same state, bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "rules/event.h"
+#include "rules/median_aggregate.h"
+#include "rules/series_registry.h"
+
+namespace hashwatch::rules {
+
+struct SeriesState {
+  double value = 0.0;
+  TimeNs source_time_ns = 0;
+  TimeNs recv_time_ns = 0;     // receive time of the event that last set or recomputed it
+  TimeNs changed_at_ns = 0;    // engine time when the value last changed
+  std::uint64_t updates = 0;
+  SourceId source = 0;
+  bool has_value = false;
+  bool stale = false;          // its feed is down, or (derived) an input is stale
+};
+
+struct EngineConfig {
+  AggregateConfig price;
+};
+
+struct EngineCounters {
+  std::uint64_t events = 0;
+  std::uint64_t ignored_events = 0;       // events for engine-owned (derived) series, or bad ids
+  std::uint64_t out_of_order_events = 0;  // older source time than the stored value: ignored
+  std::uint64_t price_exclusions = 0;     // source prices rejected from the aggregate (cumulative)
+};
+
+// Engine-owned series ids, interned at construction.
+struct ModelSeries {
+  SeriesId btc_usd;
+  SeriesId block_height;
+  SeriesId difficulty;
+  SeriesId fees_per_block_btc;
+  SeriesId block_subsidy_btc;
+  SeriesId hashprice_btc_per_ph_day;
+  SeriesId hashprice_usd_per_ph_day;
+  SeriesId btc_usd_sources_used;
+};
+
+class Engine {
+ public:
+  explicit Engine(SeriesRegistry& registry, EngineConfig config = {});
+
+  void apply(const Event& event);
+  // Moves the engine clock forward (never back). Time-driven work hooks in here.
+  void advance(TimeNs now_ns);
+  // Replaces the configuration and recomputes every derived value.
+  void set_config(const EngineConfig& config);
+
+  TimeNs now() const { return now_ns_; }
+  const EngineConfig& config() const { return config_; }
+  const ModelSeries& model() const { return model_; }
+  const EngineCounters& counters() const { return counters_; }
+  const AggregateResult& price_aggregate() const { return aggregate_; }
+  bool feed_up(SourceId source) const;
+
+  // State of every series seen so far, indexed by SeriesId (may be shorter than the registry).
+  std::span<const SeriesState> states() const { return states_; }
+  const SeriesState* state(SeriesId id) const;
+  // Value if present and not stale.
+  bool fresh_value(SeriesId id, double& out) const;
+
+ private:
+  enum class Role : std::uint8_t {
+    kUnknown, kOther, kBtcUsdSource, kBlockHeight, kDifficulty, kFeesPerBlock, kDerived
+  };
+
+  Role role_of(SeriesId id);
+  void ensure_series(SeriesId id);
+  void ensure_source(SourceId source);
+  void set_feed(SourceId source, bool up);
+  void on_input_changed(Role role);
+  void recompute_price();
+  void recompute_subsidy();
+  void recompute_hashprice();
+  void set_derived(SeriesId id, bool has_value, double value, bool stale, TimeNs source_time_ns);
+
+  SeriesRegistry& registry_;
+  EngineConfig config_;
+  ModelSeries model_{};
+  TimeNs now_ns_ = 0;
+  TimeNs trigger_recv_ns_ = 0;
+  std::vector<SeriesState> states_;
+  std::vector<Role> roles_;
+  std::vector<std::uint8_t> feed_up_;                // per source; 1 until a kFeedDown arrives
+  std::vector<std::vector<SeriesId>> source_series_; // series last set by each source
+  std::vector<SeriesId> price_sources_;              // btc_usd{source=...} series
+  std::vector<double> price_scratch_;
+  AggregateResult aggregate_;
+  EngineCounters counters_;
+};
+
+}  // namespace hashwatch::rules

@@ -1,0 +1,65 @@
+#include "rules/median_aggregate.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace hashwatch::rules {
+
+double median_inplace(std::span<double> values) {
+  const std::size_t n = values.size();
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  if (n % 2 == 1) return values[n / 2];
+  return (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+AggregateResult aggregate_median(std::span<const double> prices, const AggregateConfig& config) {
+  AggregateResult result;
+  const std::size_t n = std::min(prices.size(), kMaxAggregateSources);
+  std::array<double, kMaxAggregateSources> valid{};
+  std::array<std::size_t, kMaxAggregateSources> valid_index{};
+  std::size_t n_valid = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double p = prices[i];
+    if (std::isfinite(p) && p > 0.0) {
+      valid[n_valid] = p;
+      valid_index[n_valid] = i;
+      ++n_valid;
+    } else {
+      ++result.excluded;
+      result.excluded_mask |= std::uint64_t{1} << i;
+    }
+  }
+
+  std::array<double, kMaxAggregateSources> kept{};
+  std::size_t n_kept = 0;
+  std::array<double, kMaxAggregateSources> others{};
+  for (std::size_t i = 0; i < n_valid; ++i) {
+    bool outlier = false;
+    if (n_valid >= 2) {
+      std::size_t m = 0;
+      for (std::size_t j = 0; j < n_valid; ++j) {
+        if (j != i) others[m++] = valid[j];
+      }
+      const double med = median_inplace(std::span<double>(others.data(), m));
+      const double deviation_pct = std::abs(valid[i] - med) / med * 100.0;
+      outlier = deviation_pct > config.max_deviation_pct;
+    }
+    if (outlier) {
+      ++result.excluded;
+      result.excluded_mask |= std::uint64_t{1} << valid_index[i];
+    } else {
+      kept[n_kept++] = valid[i];
+    }
+  }
+
+  result.used = static_cast<std::uint32_t>(n_kept);
+  if (n_kept == 0 || n_kept < config.min_sources) return result;
+  result.has_value = true;
+  result.value = median_inplace(std::span<double>(kept.data(), n_kept));
+  return result;
+}
+
+}  // namespace hashwatch::rules
