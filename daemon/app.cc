@@ -1,0 +1,397 @@
+#include "daemon/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <semaphore>
+#include <sstream>
+#include <thread>
+
+#include "connectors/common/registry.h"
+#include "connectors/common/ws_client.h"
+#include "daemon/exposition.h"
+#include "daemon/http_server.h"
+#include "daemon/notify.h"
+#include "daemon/spsc_ring.h"
+#include "rules/engine.h"
+
+namespace hashwatch::daemon {
+
+namespace asio = boost::asio;
+using connectors::wall_clock_ns;
+
+void set_log_level(const std::string& level) {
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+namespace {
+
+constexpr std::size_t kRingCapacity = 1 << 16;
+constexpr TimeNs kEngineTickNs = 100 * kNsPerMs;
+
+rules::EngineConfig engine_config(const Config& config) {
+  rules::EngineConfig ec;
+  ec.price.min_sources = config.price.min_sources;
+  ec.price.max_deviation_pct = config.price.max_deviation_pct;
+  return ec;
+}
+
+std::string read_token(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  return token;
+}
+
+}  // namespace
+
+struct App::Impl : connectors::EventSink {
+  Impl(std::string path, Config cfg)
+      : config_path(std::move(path)),
+        config(std::make_shared<const Config>(std::move(cfg))),
+        ring(kRingCapacity),
+        engine(registry, engine_config(*config.load())),
+        server(io, [this](const HttpRequest& r) { return handle(r); }) {}
+
+  // --- shared ---
+  std::string config_path;
+  std::atomic<std::shared_ptr<const Config>> config;  // the configuration in force
+  std::mutex reload_mu;  // one reload at a time (SIGHUP and POST /-/reload)
+  rules::SeriesRegistry registry;
+  DaemonStats stats;
+  std::atomic<bool> stopping{false};
+
+  // --- engine thread ---
+  SpscRing<rules::Event> ring;
+  std::counting_semaphore<> wake{0};
+  std::atomic<bool> engine_sleeping{false};
+  rules::Engine engine;
+  std::mutex pending_mu;
+  std::optional<rules::EngineConfig> pending_engine_config;
+  std::atomic<bool> has_pending{false};
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot{std::make_shared<const Snapshot>()};
+  std::atomic<std::uint64_t> engine_heartbeat{0};
+  std::thread engine_thread;
+
+  // --- I/O thread ---
+  asio::io_context io;
+  HttpServer server;
+  std::vector<std::unique_ptr<connectors::Feed>> feeds;
+  std::vector<FeedView> feed_views;
+  std::string auth_token;
+  std::atomic<std::uint64_t> io_heartbeat{0};
+  std::thread io_thread;
+
+  // EventSink, called by connectors on the I/O thread.
+  bool push(const rules::Event& event) override {
+    if (!ring.push(event)) {
+      stats.queue_full.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (engine_sleeping.load(std::memory_order_seq_cst)) wake.release();
+    return true;
+  }
+
+  void publish_snapshot() {
+    auto s = std::make_shared<Snapshot>();
+    s->engine_time_ns = engine.now();
+    s->published_at_ns = wall_clock_ns();
+    s->states.assign(engine.states().begin(), engine.states().end());
+    s->counters = engine.counters();
+    s->price_aggregate = engine.price_aggregate();
+    s->model = engine.model();
+    snapshot.store(std::shared_ptr<const Snapshot>(std::move(s)));
+  }
+
+  void engine_loop() {
+    TimeNs last_publish = 0;
+    rules::Event event;
+    for (;;) {
+      bool any = false;
+      while (ring.pop(event)) {
+        engine.apply(event);
+        stats.event_to_decision.observe_ns(wall_clock_ns() - event.recv_time_ns);
+        any = true;
+      }
+      if (has_pending.load(std::memory_order_acquire)) {
+        std::lock_guard lock(pending_mu);
+        if (pending_engine_config) engine.set_config(*pending_engine_config);
+        pending_engine_config.reset();
+        has_pending.store(false, std::memory_order_release);
+        any = true;
+      }
+      const TimeNs now = wall_clock_ns();
+      engine.advance(now);
+      engine_heartbeat.fetch_add(1, std::memory_order_relaxed);
+      if (any || now - last_publish >= kNsPerSecond) {
+        publish_snapshot();
+        last_publish = now;
+      }
+      if (stopping.load(std::memory_order_acquire) && ring.empty()) break;
+      if (any) continue;
+      engine_sleeping.store(true, std::memory_order_seq_cst);
+      if (ring.empty() && !stopping.load()) {
+        (void)wake.try_acquire_for(std::chrono::nanoseconds(kEngineTickNs));
+      }
+      engine_sleeping.store(false, std::memory_order_seq_cst);
+    }
+    publish_snapshot();
+  }
+
+  // --- feeds (I/O thread) ---
+  void rebuild_feed_views() {
+    std::vector<FeedView> views;
+    for (auto& f : feeds) {
+      views.push_back(FeedView{f->config().name, f->config().kind, f->config().required, &f->stats()});
+    }
+    feed_views = std::move(views);
+  }
+
+  void apply_feeds(const std::vector<connectors::FeedConfig>& wanted) {
+    std::vector<std::unique_ptr<connectors::Feed>> next;
+    for (const auto& fc : wanted) {
+      auto it = std::find_if(feeds.begin(), feeds.end(),
+                             [&](const auto& f) { return f && f->config() == fc; });
+      if (it != feeds.end()) {
+        next.push_back(std::move(*it));  // unchanged: keeps its connection
+        continue;
+      }
+      const auto* kind = connectors::find_connector_kind(fc.kind);
+      auto feed = kind->make(fc, io, registry, *this);
+      feed->start();
+      spdlog::info("feed {}: started ({} {})", fc.name, fc.kind, fc.url);
+      next.push_back(std::move(feed));
+    }
+    for (auto& old : feeds) {
+      if (!old) continue;
+      old->stop();
+      // Its series must not look fresh once nobody updates them.
+      push(rules::feed_event(registry.intern_source(old->config().name), false, wall_clock_ns()));
+      spdlog::info("feed {}: stopped", old->config().name);
+    }
+    feeds = std::move(next);
+    rebuild_feed_views();
+  }
+
+  void stop_feeds() {
+    for (auto& f : feeds) f->stop();
+  }
+
+  // --- HTTP (I/O thread) ---
+  bool ready(std::string& why) const {
+    for (const FeedView& f : feed_views) {
+      if (f.required && !f.stats->up.load()) why += "feed " + f.name + " is not fresh\n";
+    }
+    return why.empty();
+  }
+
+  HttpResponse handle(const HttpRequest& req) {
+    const std::string path = req.target.substr(0, req.target.find('?'));
+    if (req.method == "GET" || req.method == "HEAD") {
+      if (path == "/metrics") {
+        return {200, "text/plain; version=0.0.4; charset=utf-8",
+                render_metrics(*snapshot.load(), registry, feed_views, stats)};
+      }
+      if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
+      if (path == "/readyz") {
+        std::string why;
+        if (ready(why)) return {200, "text/plain; charset=utf-8", "ready\n"};
+        return {503, "text/plain; charset=utf-8", why};
+      }
+      if (path == "/api/v1/snapshot") {
+        return {200, "application/json",
+                render_snapshot_json(*snapshot.load(), registry, feed_views)};
+      }
+      if (path == "/") {
+        return {200, "text/plain; charset=utf-8",
+                "hashwatch " HASHWATCH_VERSION "\n\n/metrics\n/healthz\n/readyz\n/api/v1/snapshot\n"
+                "POST /-/reload\n"};
+      }
+      return {404, "text/plain; charset=utf-8", "not found\n"};
+    }
+    if (req.method == "POST" && path == "/-/reload") {
+      if (!auth_token.empty() && req.authorization != "Bearer " + auth_token) {
+        return {401, "text/plain; charset=utf-8", "unauthorized\n"};
+      }
+      // Parsing runs here on the I/O thread (it is quick); applying feeds is posted behind it.
+      const std::string message = reload();
+      const bool ok = message.empty();
+      return {ok ? 200u : 400u, "text/plain; charset=utf-8", ok ? "reloaded\n" : message};
+    }
+    return {405, "text/plain; charset=utf-8", "method not allowed\n"};
+  }
+
+  // --- reload (main thread or a helper thread) ---
+  // Returns an empty string on success, else the errors.
+  std::string reload() {
+    std::lock_guard reload_lock(reload_mu);
+    notify_reloading();
+    ConfigResult result = load_config_file(config_path);
+    if (!result.ok()) {
+      std::string message;
+      for (const auto& e : result.errors) {
+        spdlog::error("reload: {}", e.to_string());
+        message += e.to_string() + "\n";
+      }
+      spdlog::error("reload: configuration rejected; the running configuration stays in force");
+      stats.last_reload_ok.store(false);
+      notify_ready();
+      return message;
+    }
+    auto next = std::make_shared<const Config>(std::move(*result.config));
+    const auto current = config.load();
+    if (next->server.listen_host != current->server.listen_host ||
+        next->server.listen_port != current->server.listen_port) {
+      spdlog::warn("reload: server.listen changes take effect at the next restart");
+    }
+    set_log_level(next->log.level);
+    {
+      std::lock_guard lock(pending_mu);
+      pending_engine_config = engine_config(*next);
+      has_pending.store(true, std::memory_order_release);
+    }
+    if (engine_sleeping.load()) wake.release();
+    config.store(next);
+    asio::post(io, [this, next]() {
+      auth_token = read_token(next->server.auth_token_file);
+      apply_feeds(next->feeds);
+    });
+    stats.last_reload_ok.store(true);
+    stats.last_reload_success_ns.store(wall_clock_ns());
+    stats.reloads.fetch_add(1);
+    spdlog::info("reload: configuration {} applied", config_path);
+    notify_ready();
+    return {};
+  }
+
+  void send_status() {
+    std::size_t up = 0;
+    // feed_views is owned by the I/O thread: count there.
+    std::promise<std::size_t> counted;
+    auto f = counted.get_future();
+    asio::post(io, [&]() {
+      std::size_t n = 0;
+      for (const auto& v : feed_views) n += v.stats->up.load() ? 1 : 0;
+      counted.set_value(n);
+    });
+    up = f.get();
+    notify_status(std::to_string(up) + " feeds up");
+  }
+
+  int run() {
+    const auto initial = config.load();
+    auth_token = read_token(initial->server.auth_token_file);
+    std::string error;
+    if (!server.listen(initial->server.listen_host, initial->server.listen_port, &error)) {
+      spdlog::critical("http: cannot listen on {}:{}: {}", initial->server.listen_host,
+                       initial->server.listen_port, error);
+      return 1;
+    }
+    spdlog::info("http: listening on http://{}:{}", initial->server.listen_host, server.port());
+    stats.last_reload_success_ns.store(wall_clock_ns());
+
+    engine_thread = std::thread([this] { engine_loop(); });
+    auto work = asio::make_work_guard(io);
+    asio::post(io, [this, initial] { apply_feeds(initial->feeds); });
+    io_thread = std::thread([this] {
+      // A heartbeat timer proves to the watchdog that the I/O loop turns.
+      asio::steady_timer beat(io);
+      std::function<void()> tick = [&]() {
+        io_heartbeat.fetch_add(1, std::memory_order_relaxed);
+        beat.expires_after(std::chrono::milliseconds(200));
+        beat.async_wait([&](boost::system::error_code ec) {
+          if (!ec) tick();
+        });
+      };
+      tick();
+      io.run();
+    });
+
+    asio::io_context main_io;
+    asio::signal_set signals(main_io, SIGTERM, SIGINT, SIGHUP);
+    std::function<void()> wait_signal = [&]() {
+      signals.async_wait([&](boost::system::error_code ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+          spdlog::info("SIGHUP: reloading {}", config_path);
+          reload();
+          wait_signal();
+          return;
+        }
+        spdlog::info("{}: shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        main_io.stop();
+      });
+    };
+    wait_signal();
+
+    asio::steady_timer watchdog(main_io);
+    const std::uint64_t watchdog_us = watchdog_interval_us();
+    std::uint64_t last_io = 0, last_engine = 0;
+    std::function<void()> watchdog_tick = [&]() {
+      watchdog.expires_after(std::chrono::microseconds(watchdog_us / 2));
+      watchdog.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        const std::uint64_t io_now = io_heartbeat.load(), engine_now = engine_heartbeat.load();
+        // Only a loop that moved since the last check earns the ping.
+        if (io_now != last_io && engine_now != last_engine) {
+          notify_watchdog();
+        } else {
+          spdlog::error("watchdog: {} loop stalled; not pinging systemd",
+                        io_now == last_io ? "I/O" : "engine");
+        }
+        last_io = io_now;
+        last_engine = engine_now;
+        watchdog_tick();
+      });
+    };
+    if (watchdog_us > 0) {
+      spdlog::info("watchdog: enabled, interval {} ms", watchdog_us / 1000);
+      watchdog_tick();
+    }
+
+    notify_ready();
+    send_status();
+    main_io.run();
+
+    // Stop in pipeline order: connectors, then the engine drains, then I/O.
+    notify_stopping();
+    std::promise<void> stopped;
+    asio::post(io, [&]() {
+      stop_feeds();
+      server.stop();
+      stopped.set_value();
+    });
+    stopped.get_future().wait();
+    stopping.store(true, std::memory_order_release);
+    wake.release();
+    engine_thread.join();
+    work.reset();
+    io.stop();
+    io_thread.join();
+    asio::post(io, [this] { feeds.clear(); });
+    io.restart();
+    io.poll();
+    spdlog::info("stopped");
+    return 0;
+  }
+};
+
+App::App(std::string config_path, Config config)
+    : impl_(std::make_unique<Impl>(std::move(config_path), std::move(config))) {}
+
+App::~App() = default;
+
+int App::run() { return impl_->run(); }
+
+}  // namespace hashwatch::daemon

@@ -1,0 +1,407 @@
+#include "daemon/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <span>
+#include <set>
+#include <sstream>
+
+#include "connectors/common/registry.h"
+#include "connectors/common/url.h"
+
+namespace hashwatch::daemon {
+
+std::string ConfigError::to_string() const {
+  if (line <= 0) return file + ": " + message;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+std::optional<TimeNs> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  TimeNs total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::int64_t n = 0;
+    auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
+    if (ec != std::errc() || n < 0) return std::nullopt;
+    i = static_cast<std::size_t>(ptr - text.data());
+    std::size_t j = i;
+    while (j < text.size() && text[j] >= 'a' && text[j] <= 'z') ++j;
+    const std::string_view unit = text.substr(i, j - i);
+    TimeNs scale = 0;
+    if (unit == "ms") scale = kNsPerMs;
+    else if (unit == "s") scale = kNsPerSecond;
+    else if (unit == "m") scale = kNsPerMinute;
+    else if (unit == "h") scale = kNsPerHour;
+    else if (unit == "d") scale = kNsPerDay;
+    else if (unit == "w") scale = 7 * kNsPerDay;
+    else return std::nullopt;
+    if (n > std::numeric_limits<TimeNs>::max() / scale - total / scale) return std::nullopt;
+    total += n * scale;
+    i = j;
+  }
+  return total;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {}
+
+  std::vector<ConfigError> errors;
+
+  void error(const YAML::Mark& mark, std::string message) {
+    errors.push_back(ConfigError{file_, mark.is_null() ? 0 : mark.line + 1,
+                                 mark.is_null() ? 0 : mark.column + 1, std::move(message)});
+  }
+  void error(const YAML::Node& node, std::string message) { error(node.Mark(), std::move(message)); }
+
+  bool expect_map(const YAML::Node& node, std::string_view what) {
+    if (node.IsMap()) return true;
+    error(node, std::string(what) + ": expected a mapping");
+    return false;
+  }
+
+  // Reports every key not in `known`, with a suggestion when one is close.
+  void check_keys(const YAML::Node& map, std::string_view where,
+                  std::initializer_list<std::string_view> known,
+                  std::span<const std::string_view> more = {}) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const bool ok = std::find(known.begin(), known.end(), key) != known.end() ||
+                      std::find(more.begin(), more.end(), key) != more.end();
+      if (ok) continue;
+      std::string message = std::string(where) + ": unknown key \"" + key + "\"";
+      std::string_view best;
+      std::size_t best_d = 3;
+      auto consider = [&](std::string_view k) {
+        const std::size_t d = edit_distance(key, k);
+        if (d < best_d) {
+          best_d = d;
+          best = k;
+        }
+      };
+      for (auto k : known) consider(k);
+      for (auto k : more) consider(k);
+      if (!best.empty()) message += " (did you mean \"" + std::string(best) + "\"?)";
+      error(it->first, std::move(message));
+    }
+  }
+
+  bool scalar(const YAML::Node& node, std::string_view what, std::string& out) {
+    if (!node.IsScalar()) {
+      error(node, std::string(what) + ": expected a string");
+      return false;
+    }
+    out = node.Scalar();
+    return true;
+  }
+
+  bool number(const YAML::Node& node, std::string_view what, double& out) {
+    if (!node.IsScalar()) {
+      error(node, std::string(what) + ": expected a number");
+      return false;
+    }
+    const std::string& s = node.Scalar();
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) {
+      error(node, std::string(what) + ": \"" + s + "\" is not a number");
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  bool integer(const YAML::Node& node, std::string_view what, std::int64_t lo, std::int64_t hi,
+               std::int64_t& out) {
+    if (!node.IsScalar()) {
+      error(node, std::string(what) + ": expected an integer");
+      return false;
+    }
+    const std::string& s = node.Scalar();
+    std::int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || ptr != s.data() + s.size()) {
+      error(node, std::string(what) + ": \"" + s + "\" is not an integer");
+      return false;
+    }
+    if (v < lo || v > hi) {
+      error(node, std::string(what) + ": " + s + " is out of range [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "]");
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  bool boolean(const YAML::Node& node, std::string_view what, bool& out) {
+    std::string s;
+    if (!node.IsScalar()) {
+      error(node, std::string(what) + ": expected true or false");
+      return false;
+    }
+    s = node.Scalar();
+    if (s == "true") {
+      out = true;
+    } else if (s == "false") {
+      out = false;
+    } else {
+      error(node, std::string(what) + ": \"" + s + "\" is not true or false");
+      return false;
+    }
+    return true;
+  }
+
+  bool duration(const YAML::Node& node, std::string_view what, TimeNs& out) {
+    std::string s;
+    if (!scalar(node, what, s)) return false;
+    auto d = parse_duration(s);
+    if (!d || *d <= 0) {
+      error(node, std::string(what) + ": \"" + s +
+                      "\" is not a positive duration (e.g. 500ms, 30s, 10m, 1h, 7d)");
+      return false;
+    }
+    out = *d;
+    return true;
+  }
+
+  void load_server(const YAML::Node& node, ServerConfig& out) {
+    if (!expect_map(node, "server")) return;
+    check_keys(node, "server", {"listen", "auth_token_file"});
+    if (auto n = node["listen"]) {
+      std::string s;
+      if (scalar(n, "server.listen", s)) {
+        const auto colon = s.rfind(':');
+        std::int64_t port = -1;
+        std::string host = colon == std::string::npos ? "" : s.substr(0, colon);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+          host = host.substr(1, host.size() - 2);
+        }
+        if (colon != std::string::npos) {
+          const std::string p = s.substr(colon + 1);
+          auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+          if (ec != std::errc() || ptr != p.data() + p.size()) port = -1;
+        }
+        if (host.empty() || port < 0 || port > 65535) {
+          error(n, "server.listen: \"" + s + "\" is not host:port (e.g. 127.0.0.1:9464)");
+        } else {
+          out.listen_host = host;
+          out.listen_port = static_cast<std::uint16_t>(port);
+        }
+      }
+    }
+    if (auto n = node["auth_token_file"]) scalar(n, "server.auth_token_file", out.auth_token_file);
+  }
+
+  void load_state(const YAML::Node& node, StateConfig& out) {
+    if (!expect_map(node, "state")) return;
+    check_keys(node, "state", {"dir", "history_retention"});
+    if (auto n = node["dir"]) scalar(n, "state.dir", out.dir);
+    if (auto n = node["history_retention"]) {
+      duration(n, "state.history_retention", out.history_retention_ns);
+    }
+  }
+
+  void load_price(const YAML::Node& node, PriceConfig& out) {
+    if (!expect_map(node, "price")) return;
+    check_keys(node, "price", {"min_sources", "max_deviation_pct"});
+    std::int64_t v = 0;
+    if (auto n = node["min_sources"]; n && integer(n, "price.min_sources", 1, 64, v)) {
+      out.min_sources = static_cast<std::uint32_t>(v);
+    }
+    if (auto n = node["max_deviation_pct"]) {
+      double d = 0;
+      if (number(n, "price.max_deviation_pct", d)) {
+        if (d <= 0 || d > 100) {
+          error(n, "price.max_deviation_pct: must be in (0, 100]");
+        } else {
+          out.max_deviation_pct = d;
+        }
+      }
+    }
+  }
+
+  void load_log(const YAML::Node& node, LogConfig& out) {
+    if (!expect_map(node, "log")) return;
+    check_keys(node, "log", {"level"});
+    if (auto n = node["level"]; n && scalar(n, "log.level", out.level)) {
+      static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
+      if (!kLevels.contains(out.level)) {
+        error(n, "log.level: \"" + out.level + "\" is not one of trace, debug, info, warn, error");
+      }
+    }
+  }
+
+  void load_feed(const YAML::Node& node, std::size_t index, std::set<std::string>& names,
+                 std::vector<connectors::FeedConfig>& out) {
+    const std::string where = "feeds[" + std::to_string(index) + "]";
+    if (!expect_map(node, where)) return;
+    connectors::FeedConfig feed;
+    const YAML::Node name_node = node["name"];
+    const YAML::Node kind_node = node["kind"];
+    if (!name_node) {
+      error(node, where + ": missing required key \"name\"");
+    } else if (scalar(name_node, where + ".name", feed.name)) {
+      const bool valid = !feed.name.empty() &&
+                         std::all_of(feed.name.begin(), feed.name.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                                  c == '-';
+                         });
+      if (!valid) {
+        error(name_node, where + ".name: \"" + feed.name + "\" must match [a-z0-9_-]+");
+      } else if (!names.insert(feed.name).second) {
+        error(name_node, where + ".name: duplicate feed name \"" + feed.name + "\"");
+      }
+    }
+    const std::string label = feed.name.empty() ? where : where + " (" + feed.name + ")";
+    if (!kind_node) {
+      error(node, label + ": missing required key \"kind\"");
+      return;
+    }
+    if (!scalar(kind_node, label + ".kind", feed.kind)) return;
+    const connectors::ConnectorKind* kind = connectors::find_connector_kind(feed.kind);
+    if (kind == nullptr) {
+      std::string supported;
+      for (const auto& k : connectors::connector_kinds()) {
+        if (!supported.empty()) supported += ", ";
+        supported += k.kind;
+      }
+      error(kind_node, label + ".kind: unknown kind \"" + feed.kind + "\" (supported: " +
+                           supported + ")");
+      return;
+    }
+    check_keys(node, label, {"name", "kind"}, kind->keys);
+    if (auto n = node["url"]; n && scalar(n, label + ".url", feed.url)) {
+      std::string why;
+      auto ep = connectors::parse_endpoint(feed.url, &why);
+      const bool want_ws = kind->url_schemes == "ws";
+      if (!ep) {
+        error(n, label + ".url: \"" + feed.url + "\": " + why);
+      } else if (ep->websocket != want_ws) {
+        error(n, label + ".url: \"" + feed.url + "\": kind " + feed.kind + " needs a " +
+                     (want_ws ? "ws:// or wss://" : "http:// or https://") + " URL");
+      }
+    }
+    if (auto n = node["symbols"]) {
+      if (!n.IsSequence() || n.size() == 0) {
+        error(n, label + ".symbols: expected a non-empty list of product ids");
+      } else {
+        for (const auto& s : n) {
+          std::string sym;
+          if (scalar(s, label + ".symbols[]", sym)) {
+            if (sym.empty() || sym.find_first_of("\"\\ ") != std::string::npos) {
+              error(s, label + ".symbols[]: \"" + sym + "\" is not a product id");
+            } else {
+              feed.symbols.push_back(sym);
+            }
+          }
+        }
+      }
+    }
+    if (auto n = node["stale_after"]) duration(n, label + ".stale_after", feed.stale_after_ns);
+    if (auto n = node["poll_interval"]) {
+      if (duration(n, label + ".poll_interval", feed.poll_interval_ns) &&
+          feed.poll_interval_ns < kNsPerSecond) {
+        error(n, label + ".poll_interval: must be at least 1s");
+      }
+    }
+    if (auto n = node["fee_window_blocks"]) {
+      integer(n, label + ".fee_window_blocks", 1, 2016, feed.fee_window_blocks);
+    }
+    if (auto n = node["required"]) boolean(n, label + ".required", feed.required);
+    if (auto n = node["backoff"]; n && expect_map(n, label + ".backoff")) {
+      check_keys(n, label + ".backoff", {"initial", "max"});
+      if (auto b = n["initial"]) duration(b, label + ".backoff.initial", feed.backoff_base_ns);
+      if (auto b = n["max"]) duration(b, label + ".backoff.max", feed.backoff_cap_ns);
+      if (feed.backoff_cap_ns < feed.backoff_base_ns) {
+        error(n, label + ".backoff: max must not be less than initial");
+      }
+    }
+    kind->apply_defaults(feed);
+    out.push_back(std::move(feed));
+  }
+
+  std::optional<Config> load(const YAML::Node& root) {
+    Config config;
+    if (!root || root.IsNull()) {
+      errors.push_back(ConfigError{file_, 0, 0, "empty configuration"});
+      return std::nullopt;
+    }
+    if (!expect_map(root, "top level")) return std::nullopt;
+    check_keys(root, "top level", {"server", "state", "feeds", "price", "log"});
+    if (auto n = root["server"]) load_server(n, config.server);
+    if (auto n = root["state"]) load_state(n, config.state);
+    if (auto n = root["price"]) load_price(n, config.price);
+    if (auto n = root["log"]) load_log(n, config.log);
+    if (auto n = root["feeds"]) {
+      if (!n.IsSequence()) {
+        error(n, "feeds: expected a list");
+      } else {
+        std::set<std::string> names;
+        for (std::size_t i = 0; i < n.size(); ++i) load_feed(n[i], i, names, config.feeds);
+      }
+    }
+    if (!errors.empty()) return std::nullopt;
+    return config;
+  }
+
+ private:
+  std::string file_;
+};
+
+ConfigResult load(const std::function<YAML::Node()>& parse, const std::string& name) {
+  ConfigResult result;
+  Loader loader(name);
+  try {
+    const YAML::Node root = parse();
+    result.config = loader.load(root);
+  } catch (const YAML::Exception& e) {
+    loader.error(e.mark, e.msg);
+  }
+  result.errors = std::move(loader.errors);
+  if (!result.errors.empty()) result.config.reset();
+  if (result.config) result.config->path = name;
+  return result;
+}
+
+}  // namespace
+
+ConfigResult load_config_string(std::string_view yaml, const std::string& name) {
+  const std::string text(yaml);
+  return load([&] { return YAML::Load(text); }, name);
+}
+
+ConfigResult load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    ConfigResult result;
+    result.errors.push_back(ConfigError{path, 0, 0, "cannot read file"});
+    return result;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_config_string(ss.str(), path);
+}
+
+}  // namespace hashwatch::daemon

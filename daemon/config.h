@@ -1,0 +1,66 @@
+// hashwatchd's configuration: parsed once from YAML, validated with file:line:col positions (every
+// error in one pass, unknown keys included), then immutable. See deploy/examples/ for full files.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/common/feed_config.h"
+#include "rules/time.h"
+
+namespace hashwatch::daemon {
+
+struct ServerConfig {
+  std::string listen_host = "127.0.0.1";  // loopback unless told otherwise
+  std::uint16_t listen_port = 9464;       // 0: pick a free port (tests)
+  std::string auth_token_file;            // bearer token for mutating endpoints; empty: none
+};
+
+struct StateConfig {
+  std::string dir = "/var/lib/hashwatch";
+  TimeNs history_retention_ns = 30 * kNsPerDay;
+};
+
+struct PriceConfig {
+  std::uint32_t min_sources = 1;    // fewer fresh, agreeing sources: btc_usd has no value
+  double max_deviation_pct = 1.0;   // a source this far from the median of the others is excluded
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace | debug | info | warn | error
+};
+
+struct Config {
+  std::string path;
+  ServerConfig server;
+  StateConfig state;
+  std::vector<connectors::FeedConfig> feeds;
+  PriceConfig price;
+  LogConfig log;
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the error has no position (e.g. unreadable file)
+  int column = 0;  // 1-based
+  std::string message;
+  std::string to_string() const;  // "file:line:col: message"
+};
+
+struct ConfigResult {
+  std::optional<Config> config;
+  std::vector<ConfigError> errors;
+  bool ok() const { return config.has_value() && errors.empty(); }
+};
+
+ConfigResult load_config_file(const std::string& path);
+// `name` is used as the file name in error messages.
+ConfigResult load_config_string(std::string_view yaml, const std::string& name);
+
+// "500ms", "30s", "10m", "1h30m", "7d", "2w" to ns; std::nullopt when malformed.
+std::optional<TimeNs> parse_duration(std::string_view text);
+
+}  // namespace hashwatch::daemon
