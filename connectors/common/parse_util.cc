@@ -1,6 +1,7 @@
 #include "connectors/common/parse_util.h"
 
 #include <charconv>
+#include <algorithm>
 #include <cstdio>
 
 namespace hashwatch::connectors {
@@ -130,11 +131,11 @@ std::optional<TimeNs> parse_rfc3339_ns(std::string_view s) {
   return seconds * kNsPerSecond + frac_ns - offset_ns;
 }
 
-std::string format_rfc3339_ms(TimeNs t) {
+std::string format_rfc3339(TimeNs t, int fraction_digits) {
   std::int64_t secs = t / kNsPerSecond;
-  std::int64_t ms = (t % kNsPerSecond) / kNsPerMs;
-  if (ms < 0) {
-    ms += 1000;
+  std::int64_t frac = t % kNsPerSecond;
+  if (frac < 0) {
+    frac += kNsPerSecond;
     secs -= 1;
   }
   std::int64_t days = secs / 86400;
@@ -153,12 +154,20 @@ std::string format_rfc3339_ms(TimeNs t) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                static_cast<long long>((rem / 60) % 60), static_cast<long long>(rem % 60),
-                static_cast<long long>(ms));
-  return buf;
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                        static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                        static_cast<long long>((rem / 60) % 60), static_cast<long long>(rem % 60));
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (fraction_digits > 0) {
+    fraction_digits = std::min(fraction_digits, 9);
+    char digits[10];
+    std::snprintf(digits, sizeof digits, "%09lld", static_cast<long long>(frac));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(fraction_digits));
+  }
+  out += 'Z';
+  return out;
 }
 
 }  // namespace hashwatch::connectors

@@ -27,7 +27,8 @@ std::optional<TimeNs> parse_rfc3339_ns(std::string_view text);
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 
-// UTC ns to "2025-07-01T12:00:00.000Z" (millisecond precision), for logs and JSON.
-std::string format_rfc3339_ms(TimeNs t);
+// UTC ns to RFC 3339 with 0-9 fraction digits, e.g. "2025-07-01T12:00:00.000Z" for 3.
+std::string format_rfc3339(TimeNs t, int fraction_digits);
+inline std::string format_rfc3339_ms(TimeNs t) { return format_rfc3339(t, 3); }
 
 }  // namespace hashwatch::connectors

@@ -1,0 +1,58 @@
+// The feed simulator's extension points. A WebSocket format scripts one connection (replies to
+// client frames, then a stream of server frames); a REST format answers GETs under its prefix.
+// Adding a feed to the simulator is adding one format and one line in main.cc.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/feedsim/faults.h"
+
+namespace hashwatch::feedsim {
+
+struct SimOptions {
+  std::string fixtures_dir;
+  double rate_per_s = 10.0;  // streamed frames per second per connection
+  bool loop = false;         // replay the recording forever (ids and times shifted per cycle)
+};
+
+// One WebSocket connection's script.
+class WsScript {
+ public:
+  virtual ~WsScript() = default;
+  // Frames to send in reply to a client frame (e.g. a subscribe acknowledgement or an error).
+  virtual std::vector<std::string> on_client_frame(std::string_view frame) = 0;
+  // True once the client has subscribed and streaming may begin.
+  virtual bool streaming() const = 0;
+  // The next streamed frame; std::nullopt when the script has nothing more to send.
+  virtual std::optional<std::string> next_frame() = 0;
+};
+
+class WsFormat {
+ public:
+  virtual ~WsFormat() = default;
+  virtual std::string_view name() const = 0;  // also the URL path: /<name>
+  virtual std::unique_ptr<WsScript> open() = 0;
+};
+
+struct RestResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+class RestFormat {
+ public:
+  virtual ~RestFormat() = default;
+  virtual std::string_view name() const = 0;  // URL prefix: /<name>/...
+  // `path` is what follows the prefix, e.g. "/api/blocks/tip/height".
+  virtual RestResponse get(std::string_view path) = 0;
+};
+
+std::string read_file(const std::string& path);  // throws std::runtime_error when unreadable
+std::vector<std::string> read_lines(const std::string& path);
+
+}  // namespace hashwatch::feedsim
