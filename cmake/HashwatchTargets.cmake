@@ -23,6 +23,7 @@ function(hashwatch_add_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main GTest::gmock hashwatch_warnings
                                         hashwatch_sanitize)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_definitions(${name} PRIVATE
     HASHWATCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     HASHWATCH_BINARY_DIR="${PROJECT_BINARY_DIR}")

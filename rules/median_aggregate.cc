@@ -33,18 +33,19 @@ AggregateResult aggregate_median(std::span<const double> prices, const Aggregate
     }
   }
 
+  // The reference a source is compared with: the median of all valid sources when there are three
+  // or more (a leave-one-out median would be dragged by the very outlier it should catch), the
+  // other source when there are two.
+  std::array<double, kMaxAggregateSources> scratch{};
+  std::copy_n(valid.begin(), n_valid, scratch.begin());
+  const double overall = median_inplace(std::span<double>(scratch.data(), n_valid));
   std::array<double, kMaxAggregateSources> kept{};
   std::size_t n_kept = 0;
-  std::array<double, kMaxAggregateSources> others{};
   for (std::size_t i = 0; i < n_valid; ++i) {
     bool outlier = false;
     if (n_valid >= 2) {
-      std::size_t m = 0;
-      for (std::size_t j = 0; j < n_valid; ++j) {
-        if (j != i) others[m++] = valid[j];
-      }
-      const double med = median_inplace(std::span<double>(others.data(), m));
-      const double deviation_pct = std::abs(valid[i] - med) / med * 100.0;
+      const double reference = n_valid == 2 ? valid[1 - i] : overall;
+      const double deviation_pct = std::abs(valid[i] - reference) * 100.0 / reference;
       outlier = deviation_pct > config.max_deviation_pct;
     }
     if (outlier) {

@@ -1,5 +1,6 @@
 // The aggregate BTC/USD price: the median of fresh per-exchange prices, after excluding sources that
-// are invalid (zero, negative, NaN) or further than max_deviation_pct from the median of the others.
+// are invalid (zero, negative, NaN) or further than max_deviation_pct from the median of all valid
+// sources (from the other source when there are only two).
 #pragma once
 
 #include <cstdint>

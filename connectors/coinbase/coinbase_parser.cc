@@ -19,8 +19,18 @@ namespace {
 
 using simdjson::ondemand::document;
 
+// On-Demand parses lazily: a structural error (truncated or broken JSON) can surface at any field.
 ParseStatus field_error(simdjson::error_code ec) {
-  return ec == simdjson::NO_SUCH_FIELD ? ParseStatus::kMissingField : ParseStatus::kWrongType;
+  switch (ec) {
+    case simdjson::NO_SUCH_FIELD:
+      return ParseStatus::kMissingField;
+    case simdjson::INCORRECT_TYPE:
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE:
+      return ParseStatus::kWrongType;
+    default:
+      return ParseStatus::kNotJson;
+  }
 }
 
 ParseStatus get_string(document& doc, const char* key, std::string_view& out) {

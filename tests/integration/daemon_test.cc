@@ -1,0 +1,251 @@
+// End to end: hashwatch-feedsim serves recorded Coinbase and mempool feeds on loopback, hashwatchd
+// consumes them; the test scrapes /metrics and talks systemd's notify protocol to the daemon.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cmath>
+#include <regex>
+
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+
+namespace hashwatch::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::optional<double> metric(const std::string& text, const std::string& name_and_labels) {
+  const std::string prefix = name_and_labels + " ";
+  std::size_t pos = 0;
+  while ((pos = text.find(prefix, pos)) != std::string::npos) {
+    if (pos == 0 || text[pos - 1] == '\n') {
+      return std::stod(text.substr(pos + prefix.size()));
+    }
+    pos += prefix.size();
+  }
+  return std::nullopt;
+}
+
+double regex_number(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  if (!std::regex_search(text, m, std::regex(pattern))) throw std::runtime_error(pattern);
+  return std::stod(m[1].str());
+}
+
+// The simulated inputs, read straight from the fixture files, and hashprice computed here
+// independently of the engine.
+struct Expected {
+  double price_usd;
+  double hashprice_usd_per_ph_day;
+  double height;
+};
+
+Expected expected_from_fixtures() {
+  Expected e{};
+  const auto ticks = fixture_lines("coinbase/ticker_stream.jsonl");
+  for (const auto& line : ticks) {
+    if (line.find(R"("type":"ticker")") != std::string::npos) {
+      e.price_usd = regex_number(line, R"re("price":"([0-9.]+)")re");
+    }
+  }
+  e.height = std::stod(read_fixture("mempool/blocks_tip_height.txt"));
+  const double difficulty = regex_number(read_fixture("mempool/mining_hashrate_3d.json"),
+                                         R"re("currentDifficulty":([0-9.e+]+))re");
+  const std::string rs = read_fixture("mempool/reward-stats_144.json");
+  const double fee_sats = regex_number(rs, R"re("totalFee":"([0-9]+)")re");
+  const double blocks = regex_number(rs, R"re("endBlock":([0-9]+))re") -
+                        regex_number(rs, R"re("startBlock":([0-9]+))re") + 1;
+  const long long halvings = static_cast<long long>(e.height) / 210000;
+  const double subsidy_btc = static_cast<double>(5'000'000'000LL >> halvings) / 1e8;
+  const double reward_btc = subsidy_btc + fee_sats / blocks / 1e8;
+  const double hashes_per_block = difficulty * 4294967296.0;
+  e.hashprice_usd_per_ph_day = reward_btc * (1e15 * 86400.0 / hashes_per_block) * e.price_usd;
+  return e;
+}
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = make_temp_dir();
+    sim = std::make_unique<Process>(binary_path("tools/feedsim/hashwatch-feedsim"),
+                                    std::vector<std::string>{"--rate", "200"});
+    auto cb = sim->wait_stdout([](const std::string& l) { return l.starts_with("coinbase "); }, 10s);
+    auto mp = sim->wait_stdout([](const std::string& l) { return l.starts_with("mempool "); }, 10s);
+    ASSERT_TRUE(cb && mp) << sim->stderr_text();
+    coinbase_url = cb->substr(9);
+    mempool_url = mp->substr(8);
+  }
+
+  void TearDown() override {
+    daemon.reset();
+    sim.reset();
+    std::system(("rm -rf " + dir).c_str());
+  }
+
+  std::string config_text(const std::string& extra = "", const std::string& coinbase_query = "",
+                          const std::string& coinbase_extra = "") {
+    return "server: {listen: 127.0.0.1:0}\n"
+           "log: {level: debug}\n"
+           "feeds:\n"
+           "  - {name: coinbase, kind: coinbase, url: \"" + coinbase_url + coinbase_query +
+           "\", stale_after: 2s" + coinbase_extra + "}\n"
+           "  - {name: mempool, kind: mempool, url: \"" + mempool_url + "\", poll_interval: 1s}\n" +
+           extra;
+  }
+
+  void start_daemon(const std::string& config, std::map<std::string, std::string> env = {}) {
+    config_path = dir + "/hashwatch.yaml";
+    write_file(config_path, config);
+    daemon = std::make_unique<Process>(binary_path("daemon/hashwatchd"),
+                                       std::vector<std::string>{"--config", config_path}, env);
+    auto line = daemon->wait_stderr(
+        [](const std::string& l) { return l.find("http: listening on http://") != std::string::npos; },
+        10s);
+    ASSERT_TRUE(line) << daemon->stderr_text();
+    port = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+  }
+
+  std::string scrape() { return http_get(port, "/metrics").body; }
+
+  bool wait_metric(const std::string& name, const std::function<bool(double)>& pred,
+                   std::chrono::milliseconds timeout = 10s) {
+    return wait_until(
+        [&] {
+          auto v = metric(scrape(), name);
+          return v && pred(*v);
+        },
+        timeout);
+  }
+
+  std::string dir, coinbase_url, mempool_url, config_path;
+  std::unique_ptr<Process> sim, daemon;
+  std::uint16_t port = 0;
+};
+
+TEST_F(DaemonTest, HashpriceMatchesSimulatedInputs) {
+  start_daemon(config_text());
+  const Expected e = expected_from_fixtures();
+  ASSERT_TRUE(wait_metric("hashwatch_btc_usd", [&](double v) { return v == e.price_usd; }))
+      << scrape() << daemon->stderr_text();
+  ASSERT_TRUE(wait_metric("hashwatch_hashprice_usd_per_ph_day", [&](double v) {
+    return std::abs(v - e.hashprice_usd_per_ph_day) <= 1e-9 * e.hashprice_usd_per_ph_day;
+  })) << scrape();
+  const std::string text = scrape();
+  EXPECT_EQ(metric(text, "hashwatch_block_height"), e.height);
+  EXPECT_EQ(metric(text, "hashwatch_block_subsidy_btc"), 3.125);
+  EXPECT_EQ(metric(text, R"(hashwatch_btc_usd{source="coinbase"})"), e.price_usd);
+  EXPECT_EQ(metric(text, R"(hashwatch_feed_up{feed="coinbase"})"), 1);
+  EXPECT_EQ(metric(text, R"(hashwatch_feed_up{feed="mempool"})"), 1);
+  EXPECT_EQ(metric(text, R"(hashwatch_feed_sequence_gaps_total{feed="coinbase"})"), 1);
+  EXPECT_GT(*metric(text, R"(hashwatch_feed_messages_total{feed="coinbase"})"), 20);
+  EXPECT_GT(*metric(text, "hashwatch_event_to_decision_seconds_count"), 0);
+}
+
+TEST_F(DaemonTest, MetricsPassPromtool) {
+  start_daemon(config_text());
+  ASSERT_TRUE(wait_metric("hashwatch_hashprice_usd_per_ph_day", [](double) { return true; }));
+  const auto r = run_command("promtool", {"check", "metrics"}, scrape());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(DaemonTest, SnapshotApiAndHealthEndpoints) {
+  start_daemon(config_text());
+  EXPECT_EQ(http_get(port, "/healthz").status, 200);
+  ASSERT_TRUE(wait_until([&] { return http_get(port, "/readyz").status == 200; }, 10s));
+  ASSERT_TRUE(wait_metric("hashwatch_hashprice_usd_per_ph_day", [](double) { return true; }));
+  const auto snap = http_get(port, "/api/v1/snapshot");
+  EXPECT_EQ(snap.status, 200);
+  EXPECT_NE(snap.body.find(R"("name":"hashprice_usd_per_ph_day")"), std::string::npos) << snap.body;
+  EXPECT_EQ(http_get(port, "/nope").status, 404);
+  EXPECT_EQ(http_request(port, "DELETE", "/metrics").status, 405);
+}
+
+TEST_F(DaemonTest, ReadyzReportsFeedThatNeverConnects) {
+  // A port that refuses connections: the feed never becomes fresh.
+  const std::string cfg =
+      "server: {listen: 127.0.0.1:0}\n"
+      "feeds:\n"
+      "  - {name: dead, kind: coinbase, url: \"ws://127.0.0.1:1/coinbase\", backoff: {initial: 50ms, max: 200ms}}\n";
+  start_daemon(cfg);
+  EXPECT_EQ(http_get(port, "/healthz").status, 200);
+  const auto r = http_get(port, "/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("feed dead is not fresh"), std::string::npos);
+  EXPECT_TRUE(wait_metric(R"(hashwatch_feed_errors_total{feed="dead",kind="connect"})",
+                          [](double v) { return v >= 2; }));
+  EXPECT_TRUE(wait_metric(R"(hashwatch_feed_reconnects_total{feed="dead"})",
+                          [](double v) { return v >= 2; }));
+}
+
+TEST_F(DaemonTest, NotifiesReadyWatchdogAndStoppingThenExitsOnSigterm) {
+  NotifySocket notify;
+  start_daemon(config_text(), {{"NOTIFY_SOCKET", notify.path()},
+                               {"WATCHDOG_USEC", "200000"},
+                               {"WATCHDOG_PID", "$PID"}});
+  ASSERT_TRUE(notify.wait_for("READY=1", 5s)) << daemon->stderr_text();
+  ASSERT_TRUE(notify.wait_for("WATCHDOG=1", 5s)) << daemon->stderr_text();
+  const auto t0 = Clock::now();
+  daemon->signal(SIGTERM);
+  ASSERT_TRUE(notify.wait_for("STOPPING=1", 2s));
+  const auto code = daemon->wait_exit(2s);
+  ASSERT_TRUE(code.has_value()) << "still running 2 s after SIGTERM";
+  EXPECT_EQ(*code, 0) << daemon->stderr_text();
+  EXPECT_LT(Clock::now() - t0, 2s);
+}
+
+TEST_F(DaemonTest, SighupWithBadConfigKeepsRunningConfig) {
+  start_daemon(config_text());
+  ASSERT_TRUE(wait_metric("hashwatch_btc_usd", [](double v) { return v > 0; }));
+  write_file(config_path, config_text("price: {min_sources: zero}\n"));
+  daemon->signal(SIGHUP);
+  ASSERT_TRUE(wait_metric("hashwatch_config_last_reload_successful", [](double v) { return v == 0; }));
+  EXPECT_TRUE(daemon->wait_stderr(
+      [&](const std::string& l) {
+        return l.find(config_path + ":6:22: price.min_sources: \"zero\" is not an integer") !=
+               std::string::npos;
+      },
+      1s));
+  // The old configuration is still in force: prices keep being served.
+  EXPECT_TRUE(metric(scrape(), "hashwatch_btc_usd").has_value());
+  EXPECT_FALSE(daemon->wait_exit(0ms).has_value());
+
+  // A good configuration is applied: with two sources required, the single-exchange
+  // aggregate disappears while the per-exchange price stays.
+  write_file(config_path, config_text("price: {min_sources: 2}\n"));
+  daemon->signal(SIGHUP);
+  ASSERT_TRUE(wait_metric("hashwatch_config_last_reload_successful", [](double v) { return v == 1; }));
+  EXPECT_TRUE(wait_until([&] { return !metric(scrape(), "hashwatch_btc_usd").has_value(); }, 5s));
+  EXPECT_TRUE(metric(scrape(), R"(hashwatch_btc_usd{source="coinbase"})").has_value());
+}
+
+TEST_F(DaemonTest, HttpReloadRejectsBadConfigWithPosition) {
+  start_daemon(config_text());
+  write_file(config_path, config_text("bogus: 1\n"));
+  const auto r = http_request(port, "POST", "/-/reload");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find(":6:1: top level: unknown key \"bogus\""), std::string::npos) << r.body;
+  write_file(config_path, config_text());
+  EXPECT_EQ(http_request(port, "POST", "/-/reload").status, 200);
+}
+
+TEST_F(DaemonTest, StalledFeedGoesDownAndReconnects) {
+  // The simulator stops sending after 3 frames but keeps the socket open.
+  start_daemon(config_text("", "?stall_after=3", ", backoff: {initial: 50ms, max: 200ms}"));
+  ASSERT_TRUE(wait_metric(R"(hashwatch_feed_reconnects_total{feed="coinbase"})",
+                          [](double v) { return v >= 1; }))
+      << daemon->stderr_text();
+  EXPECT_GE(*metric(scrape(), R"(hashwatch_feed_errors_total{feed="coinbase",kind="stale"})"), 1);
+}
+
+TEST_F(DaemonTest, BadConfigAtStartupExitsWithPosition) {
+  config_path = dir + "/bad.yaml";
+  write_file(config_path, "feeds:\n  - {name: x, kind: coinbase, stale_after: 0s}\n");
+  Process p(binary_path("daemon/hashwatchd"), {"--config", config_path});
+  EXPECT_EQ(p.wait_exit(5s), 1);
+  EXPECT_NE(p.stderr_text().find(config_path + ":2:44: feeds[0] (x).stale_after: \"0s\" is not a positive duration"),
+            std::string::npos)
+      << p.stderr_text();
+}
+
+}  // namespace
+}  // namespace hashwatch::testing

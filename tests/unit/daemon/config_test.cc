@@ -1,0 +1,140 @@
+#include "daemon/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fixtures.h"
+
+namespace hashwatch::daemon {
+namespace {
+
+ConfigResult load(const std::string& yaml) { return load_config_string(yaml, "test.yaml"); }
+
+std::vector<std::string> messages(const ConfigResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back(e.to_string());
+  return out;
+}
+
+TEST(ParseDuration, UnitsAndCompounds) {
+  EXPECT_EQ(parse_duration("500ms"), 500 * kNsPerMs);
+  EXPECT_EQ(parse_duration("30s"), 30 * kNsPerSecond);
+  EXPECT_EQ(parse_duration("10m"), 10 * kNsPerMinute);
+  EXPECT_EQ(parse_duration("1h30m"), 90 * kNsPerMinute);
+  EXPECT_EQ(parse_duration("30d"), 30 * kNsPerDay);
+  EXPECT_EQ(parse_duration("2w"), 14 * kNsPerDay);
+}
+
+TEST(ParseDuration, RejectsMalformed) {
+  for (const char* bad : {"", "30", "s", "1.5s", "-1s", "10x", "1h 30m", "99999999999999999999d"}) {
+    EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
+  }
+}
+
+TEST(Config, MinimalFileGetsDefaults) {
+  auto r = load("feeds:\n  - {name: cb, kind: coinbase}\n");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
+  const Config& c = *r.config;
+  EXPECT_EQ(c.server.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.server.listen_port, 9464);
+  ASSERT_EQ(c.feeds.size(), 1u);
+  EXPECT_EQ(c.feeds[0].url, "wss://ws-feed.exchange.coinbase.com");
+  EXPECT_EQ(c.feeds[0].symbols, std::vector<std::string>{"BTC-USD"});
+  EXPECT_EQ(c.feeds[0].stale_after_ns, 30 * kNsPerSecond);
+  EXPECT_EQ(c.price.min_sources, 1u);
+}
+
+TEST(Config, MempoolStaleDefaultsToThreePollIntervals) {
+  auto r = load("feeds:\n  - {name: m, kind: mempool, poll_interval: 20s, fee_window_blocks: 72}\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.config->feeds[0].stale_after_ns, 60 * kNsPerSecond);
+  EXPECT_EQ(r.config->feeds[0].fee_window_blocks, 72);
+}
+
+TEST(Config, UnknownTopLevelKeyHasPosition) {
+  auto r = load("server:\n  listen: 127.0.0.1:9464\nfeeeds: []\n");
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "test.yaml:3:1: top level: unknown key \"feeeds\" (did you mean \"feeds\"?)");
+}
+
+TEST(Config, UnknownFeedKeySuggestsNearest) {
+  auto r = load("feeds:\n  - name: kr\n    kind: coinbase\n    symbol: [BTC-USD]\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "test.yaml:4:5: feeds[0] (kr): unknown key \"symbol\" (did you mean \"symbols\"?)");
+}
+
+TEST(Config, BadDurationPointsAtValue) {
+  auto r = load("feeds:\n  - {name: cb, kind: coinbase, stale_after: soon}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_EQ(r.errors[0].column, 45);
+  EXPECT_NE(r.errors[0].message.find("\"soon\" is not a positive duration"), std::string::npos);
+}
+
+TEST(Config, UnknownKindListsSupported) {
+  auto r = load("feeds:\n  - {name: x, kind: ftx}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "test.yaml:2:21: feeds[0] (x).kind: unknown kind \"ftx\" (supported: coinbase, mempool)");
+}
+
+TEST(Config, WrongUrlSchemeForKind) {
+  auto r = load("feeds:\n  - {name: m, kind: mempool, url: \"wss://mempool.space/api/v1/ws\"}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_NE(r.errors[0].message.find("needs a http:// or https:// URL"), std::string::npos);
+}
+
+TEST(Config, DuplicateFeedNames) {
+  auto r = load("feeds:\n  - {name: a, kind: coinbase}\n  - {name: a, kind: mempool}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(), "test.yaml:3:12: feeds[1].name: duplicate feed name \"a\"");
+}
+
+TEST(Config, AllErrorsReportedInOnePass) {
+  auto r = load(
+      "server: {listen: nowhere}\n"
+      "price: {min_sources: 0, max_deviation_pct: abc}\n"
+      "feeds:\n"
+      "  - {kind: coinbase}\n"
+      "log: {level: loud}\n");
+  EXPECT_EQ(messages(r),
+            (std::vector<std::string>{
+                "test.yaml:1:18: server.listen: \"nowhere\" is not host:port (e.g. 127.0.0.1:9464)",
+                "test.yaml:2:22: price.min_sources: 0 is out of range [1, 64]",
+                "test.yaml:2:44: price.max_deviation_pct: \"abc\" is not a number",
+                "test.yaml:5:14: log.level: \"loud\" is not one of trace, debug, info, warn, error",
+                "test.yaml:4:5: feeds[0]: missing required key \"name\"",
+            }));
+}
+
+TEST(Config, YamlSyntaxErrorHasPosition) {
+  auto r = load("feeds:\n  - {name: a, kind: coinbase\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, "test.yaml");
+  EXPECT_GT(r.errors[0].line, 0);
+}
+
+TEST(Config, BackoffMaxBelowInitialIsRejected) {
+  auto r = load("feeds:\n  - {name: a, kind: coinbase, backoff: {initial: 10s, max: 1s}}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("max must not be less than initial"), std::string::npos);
+}
+
+TEST(Config, MissingFileIsAnError) {
+  auto r = load_config_file("/nonexistent/hashwatch.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(), "/nonexistent/hashwatch.yaml: cannot read file");
+}
+
+TEST(Config, ShippedExamplesAreValid) {
+  for (const char* f : {"deploy/examples/hashwatch.yaml"}) {
+    auto r = load_config_file(hashwatch::testing::source_path(f));
+    EXPECT_TRUE(r.ok()) << f << ": " << ::testing::PrintToString(messages(r));
+  }
+}
+
+}  // namespace
+}  // namespace hashwatch::daemon
