@@ -36,10 +36,10 @@ std::optional<Endpoint> parse_endpoint(std::string_view url, std::string* error)
   if (u.has_port()) {
     ep.port = std::string(u.port());
   } else {
-    ep.port = ep.tls ? "443" : "80";
+    ep.port = std::string(ep.tls ? "443" : "80");
   }
   std::string target(u.encoded_path());
-  if (target.empty()) target = "/";
+  if (target.empty()) target.push_back('/');
   if (u.has_query()) {
     target += '?';
     target += std::string(u.encoded_query());

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test:
+#   1. release build with warnings as errors: unit + integration tests (real processes on loopback)
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build of the unit tests
+# Build trees: build/release and build/asan (ccache is used when present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh
+
+jobs=$(nproc)
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/hashwatch-ccache}"
+
+echo "== release build"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DHASHWATCH_WERROR=ON >/dev/null
+cmake --build build/release -j "$jobs"
+
+echo "== release tests (unit + integration)"
+ctest --test-dir build/release --output-on-failure -j "$jobs" --timeout 120
+
+echo "== sanitizer build (address,undefined) of the unit tests"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHASHWATCH_WERROR=ON \
+  -DHASHWATCH_SANITIZE=address,undefined -DHASHWATCH_UNIT_ONLY=ON >/dev/null
+cmake --build build/asan -j "$jobs"
+
+echo "== sanitizer tests"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan -L unit --output-on-failure -j "$jobs" --timeout 300
