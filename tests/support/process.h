@@ -92,6 +92,8 @@ class NotifySocket {
 };
 
 std::string make_temp_dir();
+// A TCP port on 127.0.0.1 that was free a moment ago (for programs that cannot report their own).
+std::uint16_t free_port();
 void write_file(const std::string& path, const std::string& text);
 
 }  // namespace hashwatch::testing
