@@ -56,6 +56,12 @@ std::string read_token(const std::string& path) {
 
 }  // namespace
 
+static std::shared_ptr<const Snapshot> initial_snapshot() {
+  auto s = std::make_shared<Snapshot>();
+  s->model.btc_usd = rules::kNoSeries;
+  return s;
+}
+
 struct App::Impl : connectors::EventSink {
   Impl(std::string path, Config cfg)
       : config_path(std::move(path)),
@@ -80,7 +86,7 @@ struct App::Impl : connectors::EventSink {
   std::mutex pending_mu;
   std::optional<rules::EngineConfig> pending_engine_config;
   std::atomic<bool> has_pending{false};
-  std::atomic<std::shared_ptr<const Snapshot>> snapshot{std::make_shared<const Snapshot>()};
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot{initial_snapshot()};
   std::atomic<std::uint64_t> engine_heartbeat{0};
   std::thread engine_thread;
 
@@ -190,8 +196,20 @@ struct App::Impl : connectors::EventSink {
 
   // --- HTTP (I/O thread) ---
   bool ready(std::string& why) const {
+    bool price_feeds = false;
     for (const FeedView& f : feed_views) {
       if (f.required && !f.stats->up.load()) why += "feed " + f.name + " is not fresh\n";
+      price_feeds |= f.kind != "mempool";
+    }
+    // With exchanges configured, the aggregate price must exist (enough fresh, agreeing sources).
+    const auto snap = snapshot.load();
+    const auto id = snap->model.btc_usd;
+    const bool has_price = id < snap->states.size() && snap->states[id].has_value &&
+                           !snap->states[id].stale;
+    if (price_feeds && !has_price) {
+      why += "btc_usd aggregate unavailable: " + std::to_string(snap->price_aggregate.used) +
+             " usable sources, price.min_sources is " +
+             std::to_string(config.load()->price.min_sources) + "\n";
     }
     return why.empty();
   }

@@ -319,6 +319,11 @@ class Loader {
         }
       }
     }
+    if (auto n = node["channel"]; n && scalar(n, label + ".channel", feed.channel)) {
+      if (feed.channel != "trade" && feed.channel != "bookTicker") {
+        error(n, label + ".channel: \"" + feed.channel + "\" is not trade or bookTicker");
+      }
+    }
     if (auto n = node["stale_after"]) duration(n, label + ".stale_after", feed.stale_after_ns);
     if (auto n = node["poll_interval"]) {
       if (duration(n, label + ".poll_interval", feed.poll_interval_ns) &&

@@ -20,7 +20,7 @@ ctest --test-dir build/release --output-on-failure -j "$jobs" --timeout 120
 
 echo "== sanitizer build (address,undefined) of the unit tests"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHASHWATCH_WERROR=ON \
-  -DHASHWATCH_SANITIZE=address,undefined -DHASHWATCH_UNIT_ONLY=ON >/dev/null
+  -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DHASHWATCH_SANITIZE=address,undefined -DHASHWATCH_UNIT_ONLY=ON >/dev/null
 cmake --build build/asan -j "$jobs"
 
 echo "== sanitizer tests"

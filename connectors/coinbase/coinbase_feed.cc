@@ -52,8 +52,7 @@ bool CoinbaseProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventS
   Message msg;
   const ParseStatus status = parse_message(frame, *parser_, msg);
   if (status != ParseStatus::kOk) {
-    const ErrorKind kind =
-        status == ParseStatus::kWrongType ? ErrorKind::kWrongType : ErrorKind::kMalformed;
+    const ErrorKind kind = to_error_kind(status);
     stats_.count_error(kind);
     log_.report(kind, std::string(parse_status_name(status)) + ": " +
                           std::string(frame.substr(0, 200)),

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "connectors/common/json_parser.h"
+#include "connectors/common/parse_status.h"
 
 #include "rules/time.h"
 
@@ -13,12 +14,6 @@ namespace hashwatch::connectors::coinbase {
 
 enum class MessageType : std::uint8_t { kTicker, kHeartbeat, kSubscriptions, kError, kOther };
 
-enum class ParseStatus : std::uint8_t {
-  kOk,
-  kNotJson,       // not a JSON object
-  kMissingField,  // a required field is absent
-  kWrongType,     // a field has the wrong JSON type, or a number/time string does not parse
-};
 
 // String views point into the parser's buffers: valid until the next parse with the same parser.
 struct Message {
@@ -35,7 +30,5 @@ struct Message {
 
 // `frame` must be followed by kFramePadding readable bytes (see connectors/common/parse_util.h).
 ParseStatus parse_message(std::string_view frame, JsonParser& parser, Message& out);
-
-std::string_view parse_status_name(ParseStatus status);
 
 }  // namespace hashwatch::connectors::coinbase

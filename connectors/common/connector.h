@@ -30,6 +30,12 @@ class WsProtocol {
   // Parses one text frame; emits events; counts its own errors in `stats`. Returns false when the
   // connection should be dropped and re-established (e.g. the server said the subscription failed).
   virtual bool on_message(std::string_view frame, TimeNs recv_ns, EventSink& out) = 0;
+  // An application-level keep-alive the client sends every interval while connected (0: none),
+  // for feeds whose server stays silent unless asked (Bitstamp's bts:heartbeat).
+  virtual TimeNs keepalive_interval_ns() const { return 0; }
+  virtual std::string_view keepalive_frame() const { return {}; }
+  // Connections older than this are replaced before the server drops them (0: never).
+  virtual TimeNs max_connection_age_ns() const { return 0; }
 };
 
 // An HTTP polling feed's protocol: a fixed list of GET targets fetched every poll interval.

@@ -15,6 +15,7 @@ struct FeedConfig {
   std::string kind;                 // coinbase | mempool
   std::string url;                  // ws(s):// for streams, http(s):// for REST
   std::vector<std::string> symbols; // exchange products, e.g. BTC-USD
+  std::string channel;              // binance: trade (default) | bookTicker
   TimeNs stale_after_ns = 0;        // no message (or successful poll) for this long: feed down
   TimeNs poll_interval_ns = 0;      // REST feeds: time between poll cycles
   std::int64_t fee_window_blocks = 144;  // mempool: blocks averaged for fees_per_block_btc

@@ -173,8 +173,20 @@ std::string format_rfc3339(TimeNs t, int fraction_digits) {
 }  // namespace hashwatch::connectors
 
 #include "connectors/common/json_parser_impl.h"
+#include "connectors/common/parse_status.h"
 
 namespace hashwatch::connectors {
+
+std::string_view parse_status_name(ParseStatus status) {
+  switch (status) {
+    case ParseStatus::kOk: return "ok";
+    case ParseStatus::kNotJson: return "not json";
+    case ParseStatus::kMissingField: return "missing field";
+    case ParseStatus::kWrongType: return "wrong type";
+    case ParseStatus::kBadValue: return "bad value";
+  }
+  return "unknown";
+}
 
 void JsonParserDeleter::operator()(JsonParser* p) const { delete p; }
 JsonParserPtr make_json_parser() { return JsonParserPtr(new JsonParser()); }

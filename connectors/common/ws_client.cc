@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -30,6 +31,7 @@ namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using namespace asio::experimental::awaitable_operators;
 
 TimeNs wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -48,6 +50,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         backoff(options.backoff),
         retry_timer(io_),
         stale_timer(io_),
+        age_timer(io_),
         tls_ctx(ssl::context::tls_client),
         log(options.feed_name) {
     tls_ctx.set_default_verify_paths();
@@ -62,6 +65,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   Backoff backoff;
   asio::steady_timer retry_timer;
   asio::steady_timer stale_timer;
+  asio::steady_timer age_timer;
   ssl::context tls_ctx;
   ErrorLog log;
   std::optional<Endpoint> endpoint;
@@ -142,6 +146,19 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   }
 
   template <class Stream>
+  asio::awaitable<void> keepalive_loop(Stream& ws) {
+    asio::steady_timer timer(io);
+    const std::string frame(protocol.keepalive_frame());
+    for (;;) {
+      timer.expires_after(std::chrono::nanoseconds(protocol.keepalive_interval_ns()));
+      auto [tec] = co_await timer.async_wait(kTuple);
+      if (tec || stopped) co_return;
+      auto [wec, n] = co_await ws.async_write(asio::buffer(frame), kTuple);
+      if (wec) co_return;
+    }
+  }
+
+  template <class Stream>
   asio::awaitable<void> session_after_handshake(Stream& ws) {
     websocket::stream_base::timeout timeout{};
     timeout.handshake_timeout = std::chrono::nanoseconds(options.handshake_timeout_ns);
@@ -177,8 +194,24 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
       beast::get_lowest_layer(ws).socket().close(ignored);
     };
-    co_await read_loop(ws);
+    if (const TimeNs age = protocol.max_connection_age_ns(); age > 0) {
+      age_timer.expires_after(std::chrono::nanoseconds(age));
+      age_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->stopped || !self->close_current) return;
+        spdlog::info("feed {}: connection reached its maximum age; replacing it",
+                     self->options.feed_name);
+        self->close_current();
+      });
+    }
+    if (protocol.keepalive_interval_ns() > 0) {
+      // Both loops end together: the keep-alive is cancelled once the reader returns, and the
+      // stream outlives both.
+      co_await (read_loop(ws) || keepalive_loop(ws));
+    } else {
+      co_await read_loop(ws);
+    }
     stale_timer.cancel();
+    age_timer.cancel();
   }
 
   asio::awaitable<bool> connect(beast::tcp_stream& tcp_layer) {
@@ -275,6 +308,7 @@ void WsClient::stop() {
   impl_->stopped = true;
   impl_->retry_timer.cancel();
   impl_->stale_timer.cancel();
+  impl_->age_timer.cancel();
   if (impl_->close_current) impl_->close_current();
 }
 

@@ -36,9 +36,7 @@ bool MempoolProtocol::emit(EventSink& out, rules::SeriesId series, double value,
 bool MempoolProtocol::fail(int status, std::string_view what, std::string_view body,
                            TimeNs recv_ns) {
   const auto st = static_cast<ParseStatus>(status);
-  const ErrorKind kind = st == ParseStatus::kWrongType || st == ParseStatus::kBadValue
-                             ? ErrorKind::kWrongType
-                             : ErrorKind::kMalformed;
+  const ErrorKind kind = to_error_kind(st);
   stats_.count_error(kind);
   log_.report(kind,
               std::string(what) + ": " + std::string(parse_status_name(st)) + ": " +

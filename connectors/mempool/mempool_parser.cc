@@ -1,51 +1,14 @@
 #include "connectors/mempool/mempool_parser.h"
 
 
-#include "connectors/common/json_parser_impl.h"
+#include "connectors/common/json_fields.h"
 #include "rules/hashprice.h"
 
 namespace hashwatch::connectors::mempool {
 
-std::string_view parse_status_name(ParseStatus status) {
-  switch (status) {
-    case ParseStatus::kOk: return "ok";
-    case ParseStatus::kNotJson: return "not json";
-    case ParseStatus::kMissingField: return "missing field";
-    case ParseStatus::kWrongType: return "wrong type";
-    case ParseStatus::kBadValue: return "bad value";
-  }
-  return "unknown";
-}
-
 namespace {
 
-// On-Demand parses lazily: a structural error (truncated or broken JSON) can surface at any field.
-ParseStatus field_error(simdjson::error_code ec) {
-  switch (ec) {
-    case simdjson::NO_SUCH_FIELD:
-      return ParseStatus::kMissingField;
-    case simdjson::INCORRECT_TYPE:
-    case simdjson::NUMBER_ERROR:
-    case simdjson::NUMBER_OUT_OF_RANGE:
-      return ParseStatus::kWrongType;
-    default:
-      return ParseStatus::kNotJson;
-  }
-}
-
-ParseStatus open_object(std::string_view body, JsonParser& json,
-                        simdjson::ondemand::document& doc) {
-  if (json.parser.iterate(simdjson::padded_string_view(body.data(), body.size(),
-                                                  body.size() + kFramePadding))
-          .get(doc)) {
-    return ParseStatus::kNotJson;
-  }
-  simdjson::ondemand::json_type type;
-  if (doc.type().get(type) || type != simdjson::ondemand::json_type::object) {
-    return ParseStatus::kNotJson;
-  }
-  return ParseStatus::kOk;
-}
+using json::field_error;
 
 // A sum that mempool serializes as a JSON string (MySQL DECIMAL), tolerated as a number too.
 ParseStatus get_int_or_string(simdjson::ondemand::document& doc, const char* key,
@@ -78,11 +41,11 @@ ParseStatus parse_tip_height(std::string_view body, std::int64_t& height) {
   return ParseStatus::kOk;
 }
 
-ParseStatus parse_hashrate(std::string_view body, JsonParser& json,
+ParseStatus parse_hashrate(std::string_view body, JsonParser& parser,
                            HashrateInfo& out) {
   out = HashrateInfo{};
   simdjson::ondemand::document doc;
-  if (auto st = open_object(body, json, doc); st != ParseStatus::kOk) return st;
+  if (auto st = json::open_object(body, parser, doc); st != ParseStatus::kOk) return st;
   // Hashrates exceed int64 (e.g. 873471568816497600000): read every number as double.
   double hashrate = 0.0;
   if (auto ec = doc["currentHashrate"].get_double().get(hashrate)) return field_error(ec);
@@ -99,11 +62,11 @@ double RewardStats::fees_per_block_btc() const {
          static_cast<double>(rules::kSatsPerBtc);
 }
 
-ParseStatus parse_reward_stats(std::string_view body, JsonParser& json,
+ParseStatus parse_reward_stats(std::string_view body, JsonParser& parser,
                                RewardStats& out) {
   out = RewardStats{};
   simdjson::ondemand::document doc;
-  if (auto st = open_object(body, json, doc); st != ParseStatus::kOk) return st;
+  if (auto st = json::open_object(body, parser, doc); st != ParseStatus::kOk) return st;
   if (auto st = get_int_or_string(doc, "startBlock", out.start_block); st != ParseStatus::kOk) {
     return st;
   }

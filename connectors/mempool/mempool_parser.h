@@ -7,11 +7,10 @@
 #include <string_view>
 
 #include "connectors/common/json_parser.h"
+#include "connectors/common/parse_status.h"
 
 namespace hashwatch::connectors::mempool {
 
-enum class ParseStatus : std::uint8_t { kOk, kNotJson, kMissingField, kWrongType, kBadValue };
-std::string_view parse_status_name(ParseStatus status);
 
 // GET /api/blocks/tip/height: a decimal integer with no newline.
 ParseStatus parse_tip_height(std::string_view body, std::int64_t& height);

@@ -1,11 +1,13 @@
 #include "tools/feedsim/faults.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 
 namespace hashwatch::feedsim {
 
 bool Faults::any() const {
-  return disconnect_after || stall_after || malformed_at || skip_at || close_code;
+  return disconnect_after || stall_after || malformed_at || skip_at || close_code || slow_reader;
 }
 
 std::optional<Faults> parse_faults(std::string_view query, std::string* error) {
@@ -18,6 +20,10 @@ std::optional<Faults> parse_faults(std::string_view query, std::string* error) {
     const auto eq = pair.find('=');
     const std::string_view key = pair.substr(0, eq);
     const std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    static constexpr std::string_view kKeys[] = {"disconnect_after", "stall_after", "malformed_at",
+                                                 "skip_at", "close_code", "slow_reader"};
+    // Other query parameters belong to the feed's own protocol (e.g. Binance's streams=).
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) continue;
     std::uint64_t n = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || ptr != value.data() + value.size()) {
@@ -29,10 +35,8 @@ std::optional<Faults> parse_faults(std::string_view query, std::string* error) {
     else if (key == "malformed_at") faults.malformed_at = n;
     else if (key == "skip_at") faults.skip_at = n;
     else if (key == "close_code") faults.close_code = static_cast<std::uint16_t>(n);
-    else {
-      if (error) *error = "unknown fault \"" + std::string(key) + "\"";
-      return std::nullopt;
-    }
+    else if (key == "slow_reader") faults.slow_reader = n != 0;
+
   }
   return faults;
 }

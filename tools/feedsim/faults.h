@@ -15,11 +15,12 @@ struct Faults {
   std::optional<std::uint64_t> malformed_at;      // replace frame N (1-based) with broken JSON
   std::optional<std::uint64_t> skip_at;           // drop frame N (1-based): a sequence gap
   std::optional<std::uint16_t> close_code;        // with disconnect_after: a WebSocket close code
+  bool slow_reader = false;  // never read client frames (subscriptions and pongs go unanswered)
 
   bool any() const;
 };
 
-// Unknown keys and bad numbers are errors (the message names them).
+// Bad numbers for fault keys are errors (the message names them); other keys are ignored.
 std::optional<Faults> parse_faults(std::string_view query, std::string* error);
 
 }  // namespace hashwatch::feedsim

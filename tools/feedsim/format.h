@@ -1,6 +1,6 @@
-// The feed simulator's extension points. A WebSocket format scripts one connection (replies to
-// client frames, then a stream of server frames); a REST format answers GETs under its prefix.
-// Adding a feed to the simulator is adding one format and one line in main.cc.
+// The feed simulator's extension points. A WebSocket format scripts one connection (frames on
+// open, replies to client frames, then a stream of server frames); a REST format answers GETs under
+// its prefix. Adding a feed to the simulator is adding one format and one line in main.cc.
 #pragma once
 
 #include <memory>
@@ -16,26 +16,34 @@ namespace hashwatch::feedsim {
 struct SimOptions {
   std::string fixtures_dir;
   double rate_per_s = 10.0;  // streamed frames per second per connection
-  bool loop = false;         // replay the recording forever (ids and times shifted per cycle)
+  bool loop = false;         // replay recordings forever (ids and times shifted per cycle)
+};
+
+struct Frame {
+  std::string text;
+  bool has_sequence = false;  // carries a sequence/trade id: skipping it makes a detectable gap
 };
 
 // One WebSocket connection's script.
 class WsScript {
  public:
   virtual ~WsScript() = default;
-  // Frames to send in reply to a client frame (e.g. a subscribe acknowledgement or an error).
+  // Frames sent as soon as the connection is accepted (e.g. Kraken's status).
+  virtual std::vector<std::string> on_open() { return {}; }
+  // Frames to send in reply to a client frame (a subscribe acknowledgement, an error, a pong).
   virtual std::vector<std::string> on_client_frame(std::string_view frame) = 0;
-  // True once the client has subscribed and streaming may begin.
+  // True once streaming may begin (usually: the client has subscribed).
   virtual bool streaming() const = 0;
   // The next streamed frame; std::nullopt when the script has nothing more to send.
-  virtual std::optional<std::string> next_frame() = 0;
+  virtual std::optional<Frame> next_frame() = 0;
 };
 
 class WsFormat {
  public:
   virtual ~WsFormat() = default;
-  virtual std::string_view name() const = 0;  // also the URL path: /<name>
-  virtual std::unique_ptr<WsScript> open() = 0;
+  virtual std::string_view name() const = 0;  // URL path: /<name>, or /<name>/... for variants
+  // `target` is the request target after /<name> (path and query), e.g. "/stream?streams=...".
+  virtual std::unique_ptr<WsScript> open(std::string_view target) = 0;
 };
 
 struct RestResponse {

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "tools/feedsim/coinbase_format.h"
+#include "tools/feedsim/exchange_formats.h"
 #include "tools/feedsim/mempool_format.h"
 #include "tools/feedsim/server.h"
 
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
   try {
     std::vector<std::unique_ptr<WsFormat>> ws;
     ws.push_back(make_coinbase_format(options));
+    ws.push_back(make_kraken_format(options));
+    ws.push_back(make_binance_format(options));
+    ws.push_back(make_bitstamp_format(options));
     std::vector<std::unique_ptr<RestFormat>> rest;
     rest.push_back(make_mempool_format(options));
     Server server(io, options, std::move(ws), std::move(rest));

@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <deque>
+#include <set>
 
 namespace hashwatch::feedsim {
 
@@ -26,7 +27,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// State shared by a WebSocket connection's reader and writer coroutines.
+// State shared by a WebSocket connection's reader and writer coroutines, and the control endpoint.
 struct WsConnection {
   explicit WsConnection(tcp::socket socket)
       : ws(std::move(socket)), wake(ws.get_executor()) {}
@@ -34,8 +35,15 @@ struct WsConnection {
   asio::steady_timer wake;
   std::deque<std::string> replies;
   std::unique_ptr<WsScript> script;
+  std::string format;
   Faults faults;
   bool closed = false;
+  // Live faults set through POST /control/<format>/<action>.
+  bool stalled = false;
+  bool disconnect = false;
+  std::optional<std::uint16_t> close_code;
+  bool gap_next = false;      // drop the next frame that carries a sequence
+  bool garble_next = false;   // truncate the next frame
 };
 
 }  // namespace
@@ -53,11 +61,46 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::vector<std::unique_ptr<WsFormat>> ws_formats;
   std::vector<std::unique_ptr<RestFormat>> rest_formats;
 
+  std::vector<std::weak_ptr<WsConnection>> live;
+
   WsFormat* find_ws(std::string_view path) {
     for (auto& f : ws_formats) {
-      if (path == "/" + std::string(f->name())) return f.get();
+      const std::string prefix = "/" + std::string(f->name());
+      if (path == prefix || path.starts_with(prefix + "/")) return f.get();
     }
     return nullptr;
+  }
+
+  // POST /control/<format>/<action>[?code=N]: acts on every live connection of the format.
+  RestResponse control(std::string_view path, std::string_view query) {
+    const auto slash = path.find('/');
+    if (slash == std::string_view::npos) return {400, "text/plain", "use /control/<format>/<action>\n"};
+    const std::string format(path.substr(0, slash));
+    const std::string action(path.substr(slash + 1));
+    static const std::set<std::string> kActions{"disconnect", "close", "stall", "resume", "gap", "garble"};
+    if (!kActions.contains(action)) return {400, "text/plain", "unknown action " + action + "\n"};
+    std::size_t n = 0;
+    std::erase_if(live, [](const auto& w) { return w.expired(); });
+    for (auto& w : live) {
+      auto c = w.lock();
+      if (!c || c->closed || c->format != format) continue;
+      ++n;
+      if (action == "disconnect") c->disconnect = true;
+      if (action == "close") {
+        std::uint16_t code = 1001;
+        if (auto p = query.find("code="); p != std::string_view::npos) {
+          code = static_cast<std::uint16_t>(std::stoi(std::string(query.substr(p + 5))));
+        }
+        c->close_code = code;
+      }
+      if (action == "stall") c->stalled = true;
+      if (action == "resume") c->stalled = false;
+      if (action == "gap") c->gap_next = true;
+      if (action == "garble") c->garble_next = true;
+      c->wake.cancel();
+    }
+    spdlog::info("feedsim: control {} {} on {} connection(s)", format, action, n);
+    return {200, "application/json", R"({"connections":)" + std::to_string(n) + "}"};
   }
 
   asio::awaitable<void> ws_reader(std::shared_ptr<WsConnection> c) {
@@ -80,43 +123,47 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         std::chrono::duration<double>(1.0 / std::max(options.rate_per_s, 1e-3)));
     auto next_due = clock::now();
     std::uint64_t streamed = 0;  // frames taken from the script (faults count these)
-    bool stalled = false;
+    for (auto& f : c->script->on_open()) c->replies.push_back(std::move(f));
     while (!c->closed) {
+      if (c->disconnect || c->close_code) {
+        if (c->close_code) {
+          co_await c->ws.async_close(websocket::close_reason(*c->close_code), kTuple);
+        }
+        co_return;
+      }
       while (!c->replies.empty()) {
         const std::string frame = std::move(c->replies.front());
         c->replies.pop_front();
         auto [ec, n] = co_await c->ws.async_write(asio::buffer(frame), kTuple);
         if (ec) co_return;
       }
+      const bool stalled = c->stalled || (c->faults.stall_after && streamed >= *c->faults.stall_after);
       if (c->script->streaming() && !stalled && clock::now() >= next_due) {
         next_due += period;
         if (c->faults.disconnect_after && streamed >= *c->faults.disconnect_after) {
-          if (c->faults.close_code) {
-            co_await c->ws.async_close(websocket::close_reason(*c->faults.close_code), kTuple);
-          } else {
-            beast::error_code ignored;
-            beast::get_lowest_layer(c->ws).socket().close(ignored);
-          }
-          co_return;
-        }
-        if (c->faults.stall_after && streamed >= *c->faults.stall_after) {
-          stalled = true;  // socket stays open; pings are still answered by the reader
+          if (c->faults.close_code) c->close_code = c->faults.close_code;
+          else c->disconnect = true;
           continue;
         }
-        std::optional<std::string> frame = c->script->next_frame();
+        std::optional<Frame> frame = c->script->next_frame();
         if (frame) {
           ++streamed;
           if (c->faults.skip_at && streamed == *c->faults.skip_at) continue;
-          if (c->faults.malformed_at && streamed == *c->faults.malformed_at) {
-            *frame = frame->substr(0, frame->size() / 2);  // truncated JSON
+          if (c->gap_next && frame->has_sequence) {
+            c->gap_next = false;
+            continue;
           }
-          auto [ec, n] = co_await c->ws.async_write(asio::buffer(*frame), kTuple);
+          if ((c->faults.malformed_at && streamed == *c->faults.malformed_at) || c->garble_next) {
+            c->garble_next = false;
+            frame->text = frame->text.substr(0, frame->text.size() / 2);  // truncated JSON
+          }
+          auto [ec, n] = co_await c->ws.async_write(asio::buffer(frame->text), kTuple);
           if (ec) co_return;
           continue;
         }
       }
-      // Sleep until the next frame is due (or forever when stalled / idle); a client frame or a
-      // close wakes the writer early by cancelling the timer.
+      // Sleep until the next frame is due (or until woken when stalled or idle); a client frame,
+      // a control action or a close wakes the writer early by cancelling the timer.
       if (c->script->streaming() && !stalled) {
         c->wake.expires_at(next_due);
       } else {
@@ -153,14 +200,17 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         }
         stream.expires_never();
         auto c = std::make_shared<WsConnection>(stream.release_socket());
-        c->script = format->open();
+        const std::string prefix = "/" + std::string(format->name());
+        c->script = format->open(std::string_view(target).substr(prefix.size()));
+        c->format = std::string(format->name());
         c->faults = *faults;
+        live.push_back(c);
         c->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         auto [aec] = co_await c->ws.async_accept(req, kTuple);
         if (aec) co_return;
         spdlog::info("feedsim: {} client connected{}", format->name(),
                      faults->any() ? " (faults: " + query + ")" : "");
-        asio::co_spawn(io, ws_reader(c), asio::detached);
+        if (!faults->slow_reader) asio::co_spawn(io, ws_reader(c), asio::detached);
         co_await ws_writer(c);
         c->closed = true;
         beast::error_code ignored;
@@ -171,7 +221,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       http::response<http::string_body> res{http::status::ok, req.version()};
       res.keep_alive(req.keep_alive());
       bool found = false;
+      if (path.starts_with("/control/") && req.method() == http::verb::post) {
+        RestResponse r = control(std::string_view(path).substr(9), query);
+        res.result(static_cast<http::status>(r.status));
+        res.set(http::field::content_type, r.content_type);
+        res.body() = std::move(r.body);
+        found = true;
+      }
       for (auto& f : rest_formats) {
+        if (found) break;
         const std::string prefix = "/" + std::string(f->name());
         if (path.starts_with(prefix + "/")) {
           RestResponse r = f->get(std::string_view(path).substr(prefix.size()));
