@@ -96,9 +96,9 @@ void Process::signal(int signo) { ::kill(pid_, signo); }
 
 std::optional<std::string> Process::wait_line(std::vector<std::string>& lines,
                                               const std::function<bool(const std::string&)>& pred,
-                                              std::chrono::milliseconds timeout) {
+                                              std::chrono::milliseconds timeout, std::size_t from) {
   std::unique_lock lock(mu_);
-  std::size_t checked = 0;
+  std::size_t checked = from;
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     for (; checked < lines.size(); ++checked) {
@@ -120,8 +120,22 @@ std::optional<std::string> Process::wait_stdout(
 }
 
 std::optional<std::string> Process::wait_stderr(
-    const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds timeout) {
-  return wait_line(err_, pred, timeout);
+    const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds timeout,
+    std::size_t from) {
+  return wait_line(err_, pred, timeout, from);
+}
+
+std::size_t Process::stderr_lines() {
+  std::lock_guard lock(mu_);
+  return err_.size();
+}
+
+long Process::rss_kib() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
+  }
+  return 0;
 }
 
 std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {

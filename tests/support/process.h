@@ -32,7 +32,11 @@ class Process {
   std::optional<std::string> wait_stdout(const std::function<bool(const std::string&)>& pred,
                                          std::chrono::milliseconds timeout);
   std::optional<std::string> wait_stderr(const std::function<bool(const std::string&)>& pred,
-                                         std::chrono::milliseconds timeout);
+                                         std::chrono::milliseconds timeout, std::size_t from = 0);
+  // Lines of stderr captured so far: a mark for wait_stderr(..., from).
+  std::size_t stderr_lines();
+  // Resident set size from /proc, in KiB (0 when unavailable).
+  long rss_kib() const;
   // Exit status (as from waitpid's WEXITSTATUS, or 128+signal) or nullopt on timeout.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   std::string stderr_text();
@@ -42,7 +46,7 @@ class Process {
   void reader(int fd, std::vector<std::string>& lines);
   std::optional<std::string> wait_line(std::vector<std::string>& lines,
                                        const std::function<bool(const std::string&)>& pred,
-                                       std::chrono::milliseconds timeout);
+                                       std::chrono::milliseconds timeout, std::size_t from = 0);
 
   pid_t pid_ = -1;
   std::optional<int> exit_code_;

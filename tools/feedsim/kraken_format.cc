@@ -84,9 +84,10 @@ class KrakenFormat final : public WsFormat {
     data->recording = std::make_shared<const Recording>(
         load_jsonl(path,
                    [](std::string_view l) {
-                     return l.find(R"("channel":"ticker")") != std::string_view::npos ||
-                            l.find(R"("channel":"trade")") != std::string_view::npos ||
-                            l.find(R"("channel":"heartbeat")") != std::string_view::npos;
+                     // Data frames open with their channel; acknowledgements only mention it.
+                     return l.starts_with(R"({"channel":"ticker")") ||
+                            l.starts_with(R"({"channel":"trade")") ||
+                            l.starts_with(R"({"channel":"heartbeat")");
                    }),
         ShiftSpec{{{"trade_id"}}, {{"timestamp", TimeUnit::kRfc3339Micros}}});
     data_ = std::move(data);

@@ -131,13 +131,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         }
         co_return;
       }
+      const bool stalled = c->stalled || (c->faults.stall_after && streamed >= *c->faults.stall_after);
+      // A stalled server is silent: it answers nothing either (heartbeat requests included).
+      if (stalled) c->replies.clear();
       while (!c->replies.empty()) {
         const std::string frame = std::move(c->replies.front());
         c->replies.pop_front();
         auto [ec, n] = co_await c->ws.async_write(asio::buffer(frame), kTuple);
         if (ec) co_return;
       }
-      const bool stalled = c->stalled || (c->faults.stall_after && streamed >= *c->faults.stall_after);
       if (c->script->streaming() && !stalled && clock::now() >= next_due) {
         next_due += period;
         if (c->faults.disconnect_after && streamed >= *c->faults.disconnect_after) {
