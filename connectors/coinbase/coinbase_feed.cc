@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "connectors/coinbase/coinbase_parser.h"
-#include "connectors/common/ws_client.h"
 
 namespace hashwatch::connectors::coinbase {
 
@@ -14,10 +13,8 @@ CoinbaseProtocol::CoinbaseProtocol(const FeedConfig& config, rules::SeriesRegist
       source_(source),
       parser_(make_json_parser()),
       log_(config_.name) {
-  for (const std::string& symbol : config_.symbols) {
-    const std::string source_label =
-        config_.symbols.size() == 1 ? config_.name : config_.name + ":" + symbol;
-    products_.push_back(Product{symbol, registry.intern("btc_usd", {{"source", source_label}})});
+  for (SymbolState& s : make_symbol_states(config_, registry)) {
+    products_.push_back(Product{std::move(s.symbol), s.series});
   }
 }
 
@@ -99,36 +96,6 @@ bool CoinbaseProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventS
   return true;
 }
 
-namespace {
-
-class CoinbaseFeed final : public Feed {
- public:
-  CoinbaseFeed(const FeedConfig& config, boost::asio::io_context& io,
-               rules::SeriesRegistry& registry, EventSink& sink)
-      : config_(config),
-        protocol_(config_, registry, stats_, registry.intern_source(config_.name)),
-        client_(io,
-                WsClientOptions{.feed_name = config_.name,
-                                .url = config_.url,
-                                .source = registry.intern_source(config_.name),
-                                .stale_after_ns = config_.stale_after_ns,
-                                .backoff = {config_.backoff_base_ns, config_.backoff_cap_ns}},
-                protocol_, sink, stats_) {}
-
-  void start() override { client_.start(); }
-  void stop() override { client_.stop(); }
-  const FeedConfig& config() const override { return config_; }
-  FeedStats& stats() override { return stats_; }
-
- private:
-  FeedConfig config_;
-  FeedStats stats_;
-  CoinbaseProtocol protocol_;
-  WsClient client_;
-};
-
-}  // namespace
-
 void apply_defaults(FeedConfig& config) {
   if (config.url.empty()) config.url = "wss://ws-feed.exchange.coinbase.com";
   if (config.symbols.empty()) config.symbols = {"BTC-USD"};
@@ -137,7 +104,7 @@ void apply_defaults(FeedConfig& config) {
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,
                                 rules::SeriesRegistry& registry, EventSink& sink) {
-  return std::make_unique<CoinbaseFeed>(config, io, registry, sink);
+  return std::make_unique<WsFeed<CoinbaseProtocol>>(config, io, registry, sink, config.url);
 }
 
 }  // namespace hashwatch::connectors::coinbase

@@ -10,7 +10,7 @@
 #include "connectors/common/connector.h"
 #include "connectors/common/json_parser.h"
 #include "connectors/common/feed_config.h"
-#include "connectors/common/registry.h"
+#include "connectors/common/ws_feed.h"
 
 namespace hashwatch::connectors::coinbase {
 
