@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "connectors/common/feed_health.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -52,10 +54,7 @@ bool BinanceProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSi
   Message msg;
   const ParseStatus status = parse_message(frame, *parser_, msg);
   if (status != ParseStatus::kOk) {
-    const ErrorKind kind = to_error_kind(status);
-    stats_.count_error(kind);
-    log_.report(kind, std::string(parse_status_name(status)) + ": " + std::string(frame.substr(0, 200)),
-                recv_ns);
+    report_parse_error(stats_, log_, status, frame, recv_ns);
     return true;
   }
   switch (msg.type) {
@@ -77,8 +76,7 @@ bool BinanceProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSi
       spdlog::warn("feed {}: serverShutdown: reconnecting", config_.name);
       return false;
     case MessageType::kError:
-      stats_.count_error(ErrorKind::kServerError);
-      spdlog::error("feed {}: server error: {}", config_.name, msg.error);
+      report_server_error(stats_, log_, std::string(msg.error), recv_ns);
       return true;
     case MessageType::kResult:
     case MessageType::kOther:

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "connectors/common/feed_health.h"
+
 #include "connectors/coinbase/coinbase_parser.h"
 
 namespace hashwatch::connectors::coinbase {
@@ -49,11 +51,7 @@ bool CoinbaseProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventS
   Message msg;
   const ParseStatus status = parse_message(frame, *parser_, msg);
   if (status != ParseStatus::kOk) {
-    const ErrorKind kind = to_error_kind(status);
-    stats_.count_error(kind);
-    log_.report(kind, std::string(parse_status_name(status)) + ": " +
-                          std::string(frame.substr(0, 200)),
-                recv_ns);
+    report_parse_error(stats_, log_, status, frame, recv_ns);
     return true;
   }
   switch (msg.type) {
@@ -83,9 +81,9 @@ bool CoinbaseProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventS
       return true;
     }
     case MessageType::kError:
-      stats_.count_error(ErrorKind::kServerError);
-      spdlog::error("feed {}: server error: {} ({})", config_.name, msg.error_message,
-                    msg.error_reason);
+      report_server_error(stats_, log_,
+                          std::string(msg.error_message) + ": " + std::string(msg.error_reason),
+                          recv_ns);
       return true;
     case MessageType::kSubscriptions:
       spdlog::info("feed {}: subscriptions confirmed", config_.name);

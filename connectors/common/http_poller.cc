@@ -17,6 +17,7 @@
 #include <chrono>
 #include <optional>
 
+#include "connectors/common/feed_health.h"
 #include "connectors/common/parse_util.h"
 #include "connectors/common/url.h"
 #include "connectors/common/ws_client.h"
@@ -42,7 +43,7 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
         timer(io_),
         stale_timer(io_),
         tls_ctx(ssl::context::tls_client),
-        log(options.feed_name) {
+        health(options.feed_name, options.source, sink_, stats_) {
     tls_ctx.set_default_verify_paths();
     tls_ctx.set_verify_mode(ssl::verify_peer);
   }
@@ -56,34 +57,17 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
   asio::steady_timer timer;
   asio::steady_timer stale_timer;
   ssl::context tls_ctx;
-  ErrorLog log;
+  FeedHealth health;
   std::optional<Endpoint> endpoint;
   std::string prefix;
   std::vector<std::string> targets;
   bool stopped = false;
-  bool up = false;
   TimeNs last_success_ns = 0;
   std::function<void()> close_current;
 
-  void set_up(bool now_up, TimeNs t) {
-    if (stopped || up == now_up) return;
-    up = now_up;
-    stats.up.store(now_up, std::memory_order_relaxed);
-    if (!sink.push(rules::feed_event(options.source, now_up, t))) {
-      stats.count_error(ErrorKind::kQueueFull);
-    }
-    if (now_up) {
-      spdlog::info("feed {}: up", options.feed_name);
-    } else {
-      spdlog::warn("feed {}: down", options.feed_name);
-    }
-  }
+  void set_up(bool now_up, TimeNs t) { health.set_up(now_up, t); }
+  void error(ErrorKind kind, std::string_view detail) { health.error(kind, detail, wall_clock_ns()); }
 
-  void error(ErrorKind kind, std::string_view detail) {
-    if (stopped) return;
-    stats.count_error(kind);
-    log.report(kind, detail, wall_clock_ns());
-  }
 
   void arm_stale_timer() {
     const TimeNs due_in = last_success_ns + options.stale_after_ns - wall_clock_ns();
@@ -94,7 +78,7 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
         self->arm_stale_timer();
         return;
       }
-      if (self->up) self->error(ErrorKind::kStale, "no successful poll within stale_after");
+      if (self->health.up()) self->error(ErrorKind::kStale, "no successful poll within stale_after");
       self->set_up(false, wall_clock_ns());
     });
   }
@@ -243,6 +227,7 @@ void HttpPoller::start() {
 void HttpPoller::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
+  impl_->health.stop();
   impl_->timer.cancel();
   impl_->stale_timer.cancel();
   if (impl_->close_current) impl_->close_current();

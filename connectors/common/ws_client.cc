@@ -20,6 +20,7 @@
 #include <functional>
 #include <optional>
 
+#include "connectors/common/feed_health.h"
 #include "connectors/common/parse_util.h"
 #include "connectors/common/url.h"
 
@@ -52,7 +53,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         stale_timer(io_),
         age_timer(io_),
         tls_ctx(ssl::context::tls_client),
-        log(options.feed_name) {
+        health(options.feed_name, options.source, sink_, stats_) {
     tls_ctx.set_default_verify_paths();
     tls_ctx.set_verify_mode(ssl::verify_peer);
   }
@@ -67,32 +68,15 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   asio::steady_timer stale_timer;
   asio::steady_timer age_timer;
   ssl::context tls_ctx;
-  ErrorLog log;
+  FeedHealth health;
   std::optional<Endpoint> endpoint;
   bool stopped = false;
-  bool up = false;
   TimeNs last_message_ns = 0;
   std::function<void()> close_current;  // closes the live connection, if any
 
-  void set_up(bool now_up, TimeNs t) {
-    if (stopped || up == now_up) return;
-    up = now_up;
-    stats.up.store(now_up, std::memory_order_relaxed);
-    if (!sink.push(rules::feed_event(options.source, now_up, t))) {
-      stats.count_error(ErrorKind::kQueueFull);
-    }
-    if (now_up) {
-      spdlog::info("feed {}: up", options.feed_name);
-    } else {
-      spdlog::warn("feed {}: down", options.feed_name);
-    }
-  }
+  void set_up(bool now_up, TimeNs t) { health.set_up(now_up, t); }
+  void error(ErrorKind kind, std::string_view detail) { health.error(kind, detail, wall_clock_ns()); }
 
-  void error(ErrorKind kind, std::string_view detail) {
-    if (stopped) return;  // the feed that owns `stats` may be gone
-    stats.count_error(kind);
-    log.report(kind, detail, wall_clock_ns());
-  }
 
   // Data staleness: a feed that keeps its socket open but sends nothing is down and reconnected.
   void arm_stale_timer() {
@@ -306,6 +290,7 @@ void WsClient::start() {
 void WsClient::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
+  impl_->health.stop();
   impl_->retry_timer.cancel();
   impl_->stale_timer.cancel();
   impl_->age_timer.cancel();

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "connectors/common/feed_health.h"
+
 #include "connectors/kraken/kraken_parser.h"
 
 namespace hashwatch::connectors::kraken {
@@ -47,10 +49,7 @@ bool KrakenProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSin
   Message& msg = *msg_;
   const ParseStatus status = parse_message(frame, *parser_, msg);
   if (status != ParseStatus::kOk) {
-    const ErrorKind kind = to_error_kind(status);
-    stats_.count_error(kind);
-    log_.report(kind, std::string(parse_status_name(status)) + ": " + std::string(frame.substr(0, 200)),
-                recv_ns);
+    report_parse_error(stats_, log_, status, frame, recv_ns);
     return true;
   }
   switch (msg.type) {
@@ -82,9 +81,8 @@ bool KrakenProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSin
       return true;
     }
     case MessageType::kError:
-      stats_.count_error(ErrorKind::kServerError);
-      spdlog::error("feed {}: server error: {}", config_.name,
-                    msg.error.empty() ? std::string_view("request failed") : msg.error);
+      report_server_error(stats_, log_, msg.error.empty() ? "request failed" : std::string(msg.error),
+                          recv_ns);
       return true;
     case MessageType::kAck:
     case MessageType::kHeartbeat:

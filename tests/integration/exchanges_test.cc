@@ -199,10 +199,10 @@ TEST_F(ExchangesTest, UnknownProductsAreReportedAndNotFatal) {
       "  - {name: bitstamp, kind: bitstamp, url: \"$SIM/bitstamp\", stale_after: 1s}\n";
   start({"--loop", "--rate", "50"}, feeds, "price: {min_sources: 1}\n");
   EXPECT_TRUE(daemon->wait_stderr(
-      [](const std::string& l) { return l.find("feed coinbase: server error: Failed to subscribe (BTC-XYZ is not a valid product)") != std::string::npos; }, 5s))
+      [](const std::string& l) { return l.find("feed coinbase: server_error (Failed to subscribe: BTC-XYZ is not a valid product)") != std::string::npos; }, 5s))
       << daemon->stderr_text();
   EXPECT_TRUE(daemon->wait_stderr(
-      [](const std::string& l) { return l.find("feed kraken: server error: Currency pair not supported BTC/USDX") != std::string::npos; }, 5s));
+      [](const std::string& l) { return l.find("feed kraken: server_error (Currency pair not supported BTC/USDX)") != std::string::npos; }, 5s));
   EXPECT_TRUE(wait_scrape([](const std::string& t) {
     return metric(t, R"(hashwatch_feed_errors_total{feed="coinbase",kind="server_error"})") >= 1.0 &&
            metric(t, R"(hashwatch_feed_errors_total{feed="kraken",kind="server_error"})") >= 1.0;
