@@ -199,7 +199,8 @@ struct App::Impl : connectors::EventSink {
     bool price_feeds = false;
     for (const FeedView& f : feed_views) {
       if (f.required && !f.stats->up.load()) why += "feed " + f.name + " is not fresh\n";
-      price_feeds |= f.kind != "mempool";
+      const auto* kind = connectors::find_connector_kind(f.kind);
+      price_feeds |= kind != nullptr && kind->price_source;
     }
     // With exchanges configured, the aggregate price must exist (enough fresh, agreeing sources).
     const auto snap = snapshot.load();

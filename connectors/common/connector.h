@@ -36,6 +36,8 @@ class WsProtocol {
   virtual std::string_view keepalive_frame() const { return {}; }
   // Connections older than this are replaced before the server drops them (0: never).
   virtual TimeNs max_connection_age_ns() const { return 0; }
+  // Largest message accepted; a bigger one drops the connection.
+  virtual std::size_t max_message_bytes() const { return 1 << 20; }
 };
 
 // An HTTP polling feed's protocol: a fixed list of GET targets fetched every poll interval.

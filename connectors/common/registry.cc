@@ -7,6 +7,7 @@
 #include "connectors/coinbase/coinbase_feed.h"
 #include "connectors/kraken/kraken_feed.h"
 #include "connectors/mempool/mempool_feed.h"
+#include "connectors/mempool/mempool_ws_feed.h"
 
 namespace hashwatch::connectors {
 namespace {
@@ -19,12 +20,15 @@ constexpr std::array<std::string_view, 6> kMempoolKeys{"url",     "poll_interval
                                                         "backoff", "fee_window_blocks", "required"};
 
 // One line per connector kind.
-const std::array<ConnectorKind, 5> kKinds{{
-    {"coinbase", "ws", kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},
-    {"kraken", "ws", kExchangeKeys, &kraken::apply_defaults, &kraken::make_feed},
-    {"binance", "ws", kBinanceKeys, &binance::apply_defaults, &binance::make_feed},
-    {"bitstamp", "ws", kExchangeKeys, &bitstamp::apply_defaults, &bitstamp::make_feed},
-    {"mempool", "http", kMempoolKeys, &mempool::apply_defaults, &mempool::make_feed},
+constexpr std::array<std::string_view, 4> kMempoolWsKeys{"url", "stale_after", "backoff", "required"};
+
+const std::array<ConnectorKind, 6> kKinds{{
+    {"coinbase", "ws", true, kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},
+    {"kraken", "ws", true, kExchangeKeys, &kraken::apply_defaults, &kraken::make_feed},
+    {"binance", "ws", true, kBinanceKeys, &binance::apply_defaults, &binance::make_feed},
+    {"bitstamp", "ws", true, kExchangeKeys, &bitstamp::apply_defaults, &bitstamp::make_feed},
+    {"mempool", "http", false, kMempoolKeys, &mempool::apply_defaults, &mempool::make_feed},
+    {"mempool_ws", "ws", false, kMempoolWsKeys, &mempool::apply_ws_defaults, &mempool::make_ws_feed},
 }};
 
 }  // namespace

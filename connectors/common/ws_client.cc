@@ -96,8 +96,9 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
 
   template <class Stream>
   asio::awaitable<void> read_loop(Stream& ws) {
-    beast::flat_buffer buffer(options.max_message_bytes + kFramePadding);
-    ws.read_message_max(options.max_message_bytes);
+    const std::size_t max_bytes = protocol.max_message_bytes();
+    beast::flat_buffer buffer(max_bytes + kFramePadding);
+    ws.read_message_max(max_bytes);
     for (;;) {
       auto [ec, n] = co_await ws.async_read(buffer, kTuple);
       if (ec) {

@@ -26,7 +26,6 @@ struct WsClientOptions {
   TimeNs handshake_timeout_ns = 10 * kNsPerSecond;  // resolve + TCP + TLS + WebSocket upgrade
   TimeNs ping_interval_ns = 0;  // 0: stale_after / 2. Keep-alive pings detect dead TCP paths
   BackoffPolicy backoff;
-  std::size_t max_message_bytes = 1 << 20;
 };
 
 class WsClient {

@@ -146,6 +146,9 @@ std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       exit_code_ = decode_status(status);
+      // Everything the child wrote is read before its exit is reported.
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, deadline + std::chrono::seconds(5), [&] { return open_streams_ == 0; });
       return exit_code_;
     }
     if (Clock::now() >= deadline) return std::nullopt;

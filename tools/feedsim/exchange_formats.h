@@ -1,4 +1,4 @@
-// Kraken v2, Binance spot and Bitstamp v2 WebSocket feeds replayed from tests/fixtures.
+// WebSocket feeds replayed from tests/fixtures: Kraken v2, Binance spot, Bitstamp v2, mempool.space.
 #pragma once
 
 #include <memory>
@@ -10,5 +10,7 @@ namespace hashwatch::feedsim {
 std::unique_ptr<WsFormat> make_kraken_format(const SimOptions& options);
 std::unique_ptr<WsFormat> make_binance_format(const SimOptions& options);
 std::unique_ptr<WsFormat> make_bitstamp_format(const SimOptions& options);
+// mempool.space's WebSocket (new blocks pushed through the control endpoint).
+std::unique_ptr<WsFormat> make_mempool_ws_format(const SimOptions& options);
 
 }  // namespace hashwatch::feedsim

@@ -36,12 +36,21 @@ class WsScript {
   virtual bool streaming() const = 0;
   // The next streamed frame; std::nullopt when the script has nothing more to send.
   virtual std::optional<Frame> next_frame() = 0;
+  // A feed-specific control action (POST /control/<feed>/<action>?<query>): frames to push now, or
+  // std::nullopt when the action is not this feed's.
+  virtual std::optional<std::vector<std::string>> on_control(std::string_view /*action*/,
+                                                              std::string_view /*query*/) {
+    return std::nullopt;
+  }
 };
 
 class WsFormat {
  public:
   virtual ~WsFormat() = default;
   virtual std::string_view name() const = 0;  // URL path: /<name>, or /<name>/... for variants
+  // How the simulator announces it: "<label> ws://HOST:PORT/<name><path>".
+  virtual std::string_view label() const { return name(); }
+  virtual std::string_view path() const { return ""; }
   // `target` is the request target after /<name> (path and query), e.g. "/stream?streams=...".
   virtual std::unique_ptr<WsScript> open(std::string_view target) = 0;
 };

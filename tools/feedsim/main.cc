@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     ws.push_back(make_kraken_format(options));
     ws.push_back(make_binance_format(options));
     ws.push_back(make_bitstamp_format(options));
+    ws.push_back(make_mempool_ws_format(options));
     std::vector<std::unique_ptr<RestFormat>> rest;
     rest.push_back(make_mempool_format(options));
     Server server(io, options, std::move(ws), std::move(rest));

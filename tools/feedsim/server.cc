@@ -78,12 +78,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     const std::string format(path.substr(0, slash));
     const std::string action(path.substr(slash + 1));
     static const std::set<std::string> kActions{"disconnect", "close", "stall", "resume", "gap", "garble"};
-    if (!kActions.contains(action)) return {400, "text/plain", "unknown action " + action + "\n"};
+    const bool generic = kActions.contains(action);
     std::size_t n = 0;
     std::erase_if(live, [](const auto& w) { return w.expired(); });
     for (auto& w : live) {
       auto c = w.lock();
       if (!c || c->closed || c->format != format) continue;
+      if (!generic) {
+        auto frames = c->script->on_control(action, query);
+        if (!frames) return {400, "text/plain", "unknown action " + action + "\n"};
+        for (auto& f : *frames) c->replies.push_back(std::move(f));
+        ++n;
+        c->wake.cancel();
+        continue;
+      }
       ++n;
       if (action == "disconnect") c->disconnect = true;
       if (action == "close") {
@@ -308,7 +316,8 @@ std::vector<std::string> Server::urls() const {
   std::vector<std::string> out;
   const std::string base = impl_->host + ":" + std::to_string(port());
   for (auto& f : impl_->ws_formats) {
-    out.push_back(std::string(f->name()) + " ws://" + base + "/" + std::string(f->name()));
+    out.push_back(std::string(f->label()) + " ws://" + base + "/" + std::string(f->name()) +
+                  std::string(f->path()));
   }
   for (auto& f : impl_->rest_formats) {
     out.push_back(std::string(f->name()) + " http://" + base + "/" + std::string(f->name()));
