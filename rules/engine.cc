@@ -17,9 +17,12 @@ Engine::Engine(SeriesRegistry& registry, EngineConfig config)
   model_.hashprice_btc_per_ph_day = registry_.intern("hashprice_btc_per_ph_day");
   model_.hashprice_usd_per_ph_day = registry_.intern("hashprice_usd_per_ph_day");
   model_.btc_usd_sources_used = registry_.intern("btc_usd_sources_used");
+  model_.blocks_to_retarget = registry_.intern("blocks_to_retarget");
+  model_.network_hashrate_implied_hs = registry_.intern("network_hashrate_implied_hs");
   price_scratch_.reserve(kMaxAggregateSources);
   for (SeriesId id : {model_.btc_usd, model_.block_subsidy_btc, model_.hashprice_btc_per_ph_day,
-                      model_.hashprice_usd_per_ph_day, model_.btc_usd_sources_used}) {
+                      model_.hashprice_usd_per_ph_day, model_.btc_usd_sources_used,
+                      model_.blocks_to_retarget, model_.network_hashrate_implied_hs}) {
     ensure_series(id);
   }
 }
@@ -44,7 +47,8 @@ Engine::Role Engine::role_of(SeriesId id) {
   if (role != Role::kUnknown) return role;
   if (id == model_.btc_usd || id == model_.block_subsidy_btc ||
       id == model_.hashprice_btc_per_ph_day || id == model_.hashprice_usd_per_ph_day ||
-      id == model_.btc_usd_sources_used) {
+      id == model_.btc_usd_sources_used || id == model_.blocks_to_retarget ||
+      id == model_.network_hashrate_implied_hs) {
     role = Role::kDerived;
   } else if (id == model_.block_height) {
     role = Role::kBlockHeight;
@@ -57,6 +61,14 @@ Engine::Role Engine::role_of(SeriesId id) {
     if (info.name == "btc_usd" && !SeriesRegistry::label(info, "source").empty()) {
       role = Role::kBtcUsdSource;
       price_sources_.push_back(id);
+    } else if (info.name == "hashprice_index_usd_per_ph_day") {
+      role = Role::kHashpriceIndex;
+      const SeriesId divergence = registry_.intern("hashprice_index_divergence_pct", info.labels);
+      ensure_series(divergence);
+      roles_[divergence] = Role::kDerived;
+      index_divergence_.emplace_back(id, divergence);
+    } else if (info.name == "hashprice_index_divergence_pct") {
+      role = Role::kDerived;
     } else {
       role = Role::kOther;
     }
@@ -139,6 +151,11 @@ void Engine::set_feed(SourceId source, bool up) {
     price |= role == Role::kBtcUsdSource;
     network |= role == Role::kBlockHeight || role == Role::kDifficulty ||
                role == Role::kFeesPerBlock;
+    if (role == Role::kHashpriceIndex) {
+      for (std::size_t i = 0; i < index_divergence_.size(); ++i) {
+        if (index_divergence_[i].first == id) recompute_divergence(i);
+      }
+    }
   }
   if (price) on_input_changed(Role::kBtcUsdSource);
   if (network) on_input_changed(Role::kBlockHeight);
@@ -164,6 +181,9 @@ void Engine::on_input_changed(Role role) {
     case Role::kDifficulty:
     case Role::kFeesPerBlock:
       recompute_hashprice();
+      break;
+    case Role::kHashpriceIndex:
+      for (std::size_t i = 0; i < index_divergence_.size(); ++i) recompute_divergence(i);
       break;
     default:
       break;
@@ -210,14 +230,29 @@ void Engine::recompute_price() {
 }
 
 void Engine::recompute_subsidy() {
-  const SeriesState& h = states_[model_.block_height];
-  if (!h.has_value) {
+  const SeriesState* h = state(model_.block_height);
+  if (h == nullptr || !h->has_value) {
     set_derived(model_.block_subsidy_btc, false, 0, false, 0);
+    set_derived(model_.blocks_to_retarget, false, 0, false, 0);
     return;
   }
-  set_derived(model_.block_subsidy_btc, true,
-              block_subsidy_btc(static_cast<std::int64_t>(std::llround(h.value))), h.stale,
-              h.source_time_ns);
+  const auto height = static_cast<std::int64_t>(std::llround(h->value));
+  set_derived(model_.block_subsidy_btc, true, block_subsidy_btc(height), h->stale,
+              h->source_time_ns);
+  set_derived(model_.blocks_to_retarget, true,
+              static_cast<double>(blocks_to_retarget(height)), h->stale, h->source_time_ns);
+}
+
+void Engine::recompute_divergence(std::size_t index) {
+  const auto [index_id, divergence_id] = index_divergence_[index];
+  const SeriesState& idx = states_[index_id];
+  const SeriesState& computed = states_[model_.hashprice_usd_per_ph_day];
+  if (!idx.has_value || !computed.has_value || !(computed.value > 0)) {
+    set_derived(divergence_id, false, 0, false, 0);
+    return;
+  }
+  set_derived(divergence_id, true, (idx.value - computed.value) * 100.0 / computed.value,
+              idx.stale || computed.stale, std::max(idx.source_time_ns, computed.source_time_ns));
 }
 
 void Engine::recompute_hashprice() {
@@ -226,9 +261,15 @@ void Engine::recompute_hashprice() {
   const SeriesState* difficulty = state(model_.difficulty);
   const bool inputs = subsidy.has_value && fees != nullptr && fees->has_value &&
                       difficulty != nullptr && difficulty->has_value;
+  if (difficulty != nullptr && difficulty->has_value) {
+    set_derived(model_.network_hashrate_implied_hs, true,
+                network_hashrate_implied_hs(difficulty->value), difficulty->stale,
+                difficulty->source_time_ns);
+  }
   if (!inputs) {
     set_derived(model_.hashprice_btc_per_ph_day, false, 0, false, 0);
     set_derived(model_.hashprice_usd_per_ph_day, false, 0, false, 0);
+    for (std::size_t i = 0; i < index_divergence_.size(); ++i) recompute_divergence(i);
     return;
   }
   const double btc = hashprice_btc_per_ph_day(subsidy.value, fees->value, difficulty->value);
@@ -240,10 +281,11 @@ void Engine::recompute_hashprice() {
   const SeriesState& price = states_[model_.btc_usd];
   if (!std::isfinite(btc) || !price.has_value) {
     set_derived(model_.hashprice_usd_per_ph_day, false, 0, false, 0);
-    return;
+  } else {
+    set_derived(model_.hashprice_usd_per_ph_day, true, hashprice_usd_per_ph_day(btc, price.value),
+                stale || price.stale, std::max(t, price.source_time_ns));
   }
-  set_derived(model_.hashprice_usd_per_ph_day, true, hashprice_usd_per_ph_day(btc, price.value),
-              stale || price.stale, std::max(t, price.source_time_ns));
+  for (std::size_t i = 0; i < index_divergence_.size(); ++i) recompute_divergence(i);
 }
 
 }  // namespace hashwatch::rules

@@ -45,6 +45,8 @@ struct ModelSeries {
   SeriesId hashprice_btc_per_ph_day;
   SeriesId hashprice_usd_per_ph_day;
   SeriesId btc_usd_sources_used;
+  SeriesId blocks_to_retarget;           // 2016 - height mod 2016
+  SeriesId network_hashrate_implied_hs;  // difficulty * 2^32 / 600
 };
 
 class Engine {
@@ -72,7 +74,8 @@ class Engine {
 
  private:
   enum class Role : std::uint8_t {
-    kUnknown, kOther, kBtcUsdSource, kBlockHeight, kDifficulty, kFeesPerBlock, kDerived
+    kUnknown, kOther, kBtcUsdSource, kBlockHeight, kDifficulty, kFeesPerBlock, kHashpriceIndex,
+    kDerived
   };
 
   Role role_of(SeriesId id);
@@ -83,6 +86,7 @@ class Engine {
   void recompute_price();
   void recompute_subsidy();
   void recompute_hashprice();
+  void recompute_divergence(std::size_t index);
   void set_derived(SeriesId id, bool has_value, double value, bool stale, TimeNs source_time_ns);
 
   SeriesRegistry& registry_;
@@ -95,6 +99,8 @@ class Engine {
   std::vector<std::uint8_t> feed_up_;                // per source; 1 until a kFeedDown arrives
   std::vector<std::vector<SeriesId>> source_series_; // series last set by each source
   std::vector<SeriesId> price_sources_;              // btc_usd{source=...} series
+  // hashprice_index_usd_per_ph_day{source} and its hashprice_index_divergence_pct{source}
+  std::vector<std::pair<SeriesId, SeriesId>> index_divergence_;
   std::vector<double> price_scratch_;
   AggregateResult aggregate_;
   EngineCounters counters_;

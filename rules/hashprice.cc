@@ -30,4 +30,13 @@ double hashprice_usd_per_ph_day(double hashprice_btc_per_ph_day, double btc_usd)
   return hashprice_btc_per_ph_day * btc_usd;
 }
 
+std::int64_t blocks_to_retarget(std::int64_t height) {
+  if (height < 0) return kRetargetIntervalBlocks;
+  return kRetargetIntervalBlocks - height % kRetargetIntervalBlocks;
+}
+
+double network_hashrate_implied_hs(double difficulty) {
+  return difficulty * kTwoPow32 / kTargetBlockSeconds;
+}
+
 }  // namespace hashwatch::rules

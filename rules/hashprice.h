@@ -25,4 +25,14 @@ double hashprice_btc_per_ph_day(double block_subsidy_btc, double fees_per_block_
 
 double hashprice_usd_per_ph_day(double hashprice_btc_per_ph_day, double btc_usd);
 
+inline constexpr std::int64_t kRetargetIntervalBlocks = 2016;
+inline constexpr double kTargetBlockSeconds = 600.0;
+
+// Blocks from the tip at `height` to the next difficulty adjustment height:
+// 2016 - height mod 2016 (mempool's remainingBlocks; 2016 when the tip starts an epoch).
+std::int64_t blocks_to_retarget(std::int64_t height);
+
+// The hashrate that finds blocks every 600 s at this difficulty: difficulty * 2^32 / 600, in H/s.
+double network_hashrate_implied_hs(double difficulty);
+
 }  // namespace hashwatch::rules

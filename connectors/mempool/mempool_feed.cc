@@ -15,6 +15,7 @@ MempoolProtocol::MempoolProtocol(const FeedConfig& config, rules::SeriesRegistry
       difficulty_(registry.intern("difficulty")),
       hashrate_(registry.intern("network_hashrate_hs")),
       fees_(registry.intern("fees_per_block_btc")),
+      retarget_change_(registry.intern("retarget_change_pct")),
       parser_(make_json_parser()),
       log_(config_.name) {}
 
@@ -22,7 +23,8 @@ MempoolProtocol::~MempoolProtocol() = default;
 
 std::vector<std::string> MempoolProtocol::targets() {
   return {"/api/blocks/tip/height", "/api/v1/mining/hashrate/3d",
-          "/api/v1/mining/reward-stats/" + std::to_string(config_.fee_window_blocks)};
+          "/api/v1/mining/reward-stats/" + std::to_string(config_.fee_window_blocks),
+          "/api/v1/difficulty-adjustment"};
 }
 
 bool MempoolProtocol::emit(EventSink& out, rules::SeriesId series, double value, TimeNs recv_ns) {
@@ -70,6 +72,13 @@ bool MempoolProtocol::on_response(std::size_t target_index, unsigned /*status*/,
         return fail(static_cast<int>(st), "mining/reward-stats", body, recv_ns);
       }
       return emit(out, fees_, stats.fees_per_block_btc(), recv_ns);
+    }
+    case kDifficultyAdjustment: {
+      double change_pct = 0;
+      if (auto st = parse_difficulty_adjustment(body, *parser_, change_pct); st != ParseStatus::kOk) {
+        return fail(static_cast<int>(st), "difficulty-adjustment", body, recv_ns);
+      }
+      return emit(out, retarget_change_, change_pct, recv_ns);
     }
     default:
       return false;

@@ -1,5 +1,6 @@
-// mempool.space REST connector: polls tip height, difficulty + hashrate and the fee window, and
-// emits block_height, difficulty, network_hashrate_hs and fees_per_block_btc.
+// mempool.space REST connector: polls tip height, difficulty + hashrate, the fee window and the
+// difficulty-adjustment estimate, and emits block_height, difficulty, network_hashrate_hs,
+// fees_per_block_btc and retarget_change_pct.
 #pragma once
 
 #include <memory>
@@ -15,7 +16,7 @@ namespace hashwatch::connectors::mempool {
 
 class MempoolProtocol final : public PollProtocol {
  public:
-  enum Target : std::size_t { kTipHeight = 0, kHashrate = 1, kRewardStats = 2 };
+  enum Target : std::size_t { kTipHeight = 0, kHashrate = 1, kRewardStats = 2, kDifficultyAdjustment = 3 };
 
   MempoolProtocol(const FeedConfig& config, rules::SeriesRegistry& registry, FeedStats& stats,
                   rules::SourceId source);
@@ -32,7 +33,7 @@ class MempoolProtocol final : public PollProtocol {
   const FeedConfig& config_;
   FeedStats& stats_;
   rules::SourceId source_;
-  rules::SeriesId block_height_, difficulty_, hashrate_, fees_;
+  rules::SeriesId block_height_, difficulty_, hashrate_, fees_, retarget_change_;
   JsonParserPtr parser_;
   ErrorLog log_;
 };

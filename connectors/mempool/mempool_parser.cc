@@ -84,4 +84,11 @@ ParseStatus parse_reward_stats(std::string_view body, JsonParser& parser,
   return ParseStatus::kOk;
 }
 
+ParseStatus parse_difficulty_adjustment(std::string_view body, JsonParser& parser,
+                                        double& change_pct) {
+  simdjson::ondemand::document doc;
+  if (auto st = json::open_object(body, parser, doc); st != ParseStatus::kOk) return st;
+  return json::get_double(doc, "difficultyChange", change_pct);
+}
+
 }  // namespace hashwatch::connectors::mempool

@@ -35,4 +35,8 @@ struct RewardStats {
 ParseStatus parse_reward_stats(std::string_view body, JsonParser& parser,
                                RewardStats& out);
 
+// GET /api/v1/difficulty-adjustment: the projected change at the next retarget, percent.
+ParseStatus parse_difficulty_adjustment(std::string_view body, JsonParser& parser,
+                                        double& change_pct);
+
 }  // namespace hashwatch::connectors::mempool

@@ -108,10 +108,11 @@ TEST(MempoolProtocol, PollsTipHashrateAndConfiguredFeeWindow) {
   FeedStats stats;
   MempoolProtocol p(config, registry, stats, 0);
   const auto targets = p.targets();
-  ASSERT_EQ(targets.size(), 3u);
+  ASSERT_EQ(targets.size(), 4u);
   EXPECT_EQ(targets[0], "/api/blocks/tip/height");
   EXPECT_EQ(targets[1], "/api/v1/mining/hashrate/3d");
   EXPECT_EQ(targets[2], "/api/v1/mining/reward-stats/72");
+  EXPECT_EQ(targets[3], "/api/v1/difficulty-adjustment");
 }
 
 TEST(MempoolProtocol, FixturesBecomeNetworkEvents) {
@@ -127,7 +128,11 @@ TEST(MempoolProtocol, FixturesBecomeNetworkEvents) {
   ASSERT_TRUE(p.on_response(MempoolProtocol::kTipHeight, 200, h.view(), 5, sink));
   ASSERT_TRUE(p.on_response(MempoolProtocol::kHashrate, 200, r.view(), 5, sink));
   ASSERT_TRUE(p.on_response(MempoolProtocol::kRewardStats, 200, f.view(), 5, sink));
-  ASSERT_EQ(sink.events.size(), 4u);
+  PaddedFrame da(read_fixture("mempool/difficulty-adjustment.json"));
+  ASSERT_TRUE(p.on_response(MempoolProtocol::kDifficultyAdjustment, 200, da.view(), 5, sink));
+  ASSERT_EQ(sink.events.size(), 5u);
+  EXPECT_EQ(sink.events[4].series, registry.intern("retarget_change_pct"));
+  EXPECT_EQ(sink.events[4].value, 7.963354311104731);
   EXPECT_EQ(sink.events[0].series, registry.intern("block_height"));
   EXPECT_EQ(sink.events[0].value, 903580);
   EXPECT_EQ(sink.events[1].series, registry.intern("difficulty"));

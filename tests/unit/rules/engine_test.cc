@@ -180,3 +180,49 @@ TEST(EngineDeterminism, SameEventsGiveBitIdenticalState) {
 
 }  // namespace
 }  // namespace hashwatch::rules
+
+namespace hashwatch::rules {
+namespace {
+
+TEST_F(EngineTest, BlocksToRetargetFollowsHeight) {
+  engine.apply(value_event(height, mempool, 903'580, at(1), at(1)));
+  EXPECT_EQ(value(engine.model().blocks_to_retarget), 1604);  // next retarget at 905184
+  engine.apply(value_event(height, mempool, 905'183, at(2), at(2)));
+  EXPECT_EQ(value(engine.model().blocks_to_retarget), 1);
+  engine.apply(value_event(height, mempool, 905'184, at(3), at(3)));
+  EXPECT_EQ(value(engine.model().blocks_to_retarget), 2016);
+}
+
+TEST_F(EngineTest, ImpliedHashrateFromDifficulty) {
+  engine.apply(value_event(difficulty, mempool, 116958512019762.1, at(1), at(1)));
+  // 116958512019762.1 * 2^32 / 600 = 8.3722164e20 H/s (837 EH/s)
+  EXPECT_NEAR(value(engine.model().network_hashrate_implied_hs),
+              116958512019762.1 * 4294967296.0 / 600.0, 1e6);
+  EXPECT_NEAR(value(engine.model().network_hashrate_implied_hs), 8.3722164018950e20, 1e8);
+}
+
+TEST_F(EngineTest, DifficultyChangeMovesHashpriceInverse) {
+  network(903'580, 1.2e14, 0.025, 1);
+  price(px_coinbase, coinbase, 100'000, 1);
+  const double before = value(engine.model().hashprice_usd_per_ph_day);
+  engine.apply(value_event(difficulty, mempool, 1.2e14 * 1.08, at(2), at(2)));  // +8 % retarget
+  EXPECT_NEAR(value(engine.model().hashprice_usd_per_ph_day), before / 1.08, 1e-12 * before);
+}
+
+TEST_F(EngineTest, IndexDivergenceFromComputedHashprice) {
+  const SourceId hri = registry.intern_source("hashrateindex");
+  const SeriesId index = registry.intern("hashprice_index_usd_per_ph_day", {{"source", "hashrateindex"}});
+  network(903'580, 1.2e14, 0.025, 1);
+  price(px_coinbase, coinbase, 100'000, 1);
+  const double computed = value(engine.model().hashprice_usd_per_ph_day);
+  engine.apply(value_event(index, hri, computed * 1.05, at(2), at(2)));
+  const SeriesId divergence = registry.intern("hashprice_index_divergence_pct", {{"source", "hashrateindex"}});
+  EXPECT_NEAR(value(divergence), 5.0, 1e-9);
+  price(px_coinbase, coinbase, 105'000, 3);  // computed moves up 5 %: index now agrees
+  EXPECT_NEAR(value(divergence), 0.0, 1e-9);
+  engine.apply(feed_event(hri, false, at(4)));
+  EXPECT_FALSE(has(divergence));
+}
+
+}  // namespace
+}  // namespace hashwatch::rules
