@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,15 +42,26 @@ class WsProtocol {
   virtual std::size_t max_message_bytes() const { return 1 << 20; }
 };
 
-// An HTTP polling feed's protocol: a fixed list of GET targets fetched every poll interval.
+// One HTTP request of a poll cycle.
+struct HttpRequestSpec {
+  std::string method = "GET";
+  std::string target;  // path + query, appended to the base URL's path
+  std::string body;    // sent with Content-Type: application/json when not empty
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// An HTTP polling feed's protocol: each poll cycle is a sequence of requests the protocol chooses
+// one at a time (so a response can decide the next request, e.g. which blocks to fetch).
 class PollProtocol {
  public:
   virtual ~PollProtocol() = default;
-  virtual std::vector<std::string> targets() = 0;
-  // `body` is followed by kFramePadding readable bytes. Returns false when the response was not
-  // usable (bad status, malformed): the poll cycle then counts as failed.
-  virtual bool on_response(std::size_t target_index, unsigned status, std::string_view body,
-                           TimeNs recv_ns, EventSink& out) = 0;
+  virtual void begin_cycle() = 0;
+  // The next request of this cycle; std::nullopt ends it.
+  virtual std::optional<HttpRequestSpec> next_request() = 0;
+  // The answer to the last request, any status. `body` is followed by kFramePadding readable bytes.
+  // Returns false when it was not usable: the cycle then fails (and is retried with backoff).
+  virtual bool on_response(unsigned status, std::string_view body, TimeNs recv_ns,
+                           EventSink& out) = 0;
 };
 
 }  // namespace hashwatch::connectors

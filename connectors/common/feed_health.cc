@@ -39,4 +39,14 @@ void report_server_error(FeedStats& stats, ErrorLog& log, std::string_view detai
   log.report(ErrorKind::kServerError, detail, recv_ns);
 }
 
+bool http_ok(unsigned status, std::string_view what, std::string_view body, FeedStats& stats,
+             ErrorLog& log, TimeNs recv_ns) {
+  if (status >= 200 && status < 300) return true;
+  report_server_error(stats, log,
+                      std::string(what) + " -> HTTP " + std::to_string(status) + ": " +
+                          std::string(body.substr(0, 120)),
+                      recv_ns);
+  return false;
+}
+
 }  // namespace hashwatch::connectors

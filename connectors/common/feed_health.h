@@ -41,4 +41,9 @@ void report_parse_error(FeedStats& stats, ErrorLog& log, ParseStatus status,
 // Counts an error the server reported (kind server_error) and logs it, rate-limited.
 void report_server_error(FeedStats& stats, ErrorLog& log, std::string_view detail, TimeNs recv_ns);
 
+// For REST protocols: true for 2xx; otherwise counts a server error with the status and the start
+// of the body (never parsed: mempool's 429 is nginx HTML) and returns false.
+bool http_ok(unsigned status, std::string_view what, std::string_view body, FeedStats& stats,
+             ErrorLog& log, TimeNs recv_ns);
+
 }  // namespace hashwatch::connectors

@@ -60,7 +60,6 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
   FeedHealth health;
   std::optional<Endpoint> endpoint;
   std::string prefix;
-  std::vector<std::string> targets;
   bool stopped = false;
   TimeNs last_success_ns = 0;
   std::function<void()> close_current;
@@ -88,98 +87,107 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
     ~ForgetConnection() { close = nullptr; }
   };
 
+  // Sends `pending` and then whatever the protocol asks next on one connection. Returns false when
+  // the cycle failed; leaves `pending` set when the server closed and the rest needs a new one.
   template <class Stream>
-  asio::awaitable<bool> fetch_all(Stream& stream) {
+  asio::awaitable<bool> exchange(Stream& stream, std::optional<HttpRequestSpec>& pending) {
     beast::flat_buffer buffer;
-    for (std::size_t i = 0; i < targets.size() && !stopped; ++i) {
-      http::request<http::empty_body> req{http::verb::get, prefix + targets[i], 11};
+    while (pending && !stopped) {
+      const HttpRequestSpec& spec = *pending;
+      http::request<http::string_body> req{http::string_to_verb(spec.method), prefix + spec.target, 11};
       req.set(http::field::host, endpoint->host);
       req.set(http::field::user_agent, "hashwatch/0.1");
       req.set(http::field::accept, "application/json, text/plain");
+      for (const auto& [k, v] : spec.headers) req.set(k, v);
+      if (!spec.body.empty()) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = spec.body;
+      }
       req.keep_alive(true);
+      req.prepare_payload();
       beast::get_lowest_layer(stream).expires_after(
           std::chrono::nanoseconds(options.request_timeout_ns));
       auto [wec, wn] = co_await http::async_write(stream, req, kTuple);
       if (wec) {
-        error(ErrorKind::kDisconnect, "request " + targets[i] + ": " + wec.message());
+        error(ErrorKind::kDisconnect, "request " + spec.target + ": " + wec.message());
         co_return false;
       }
       http::response_parser<http::string_body> parser;
       parser.body_limit(options.max_body_bytes);
       auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (stopped) co_return false;
       if (rec) {
-        error(ErrorKind::kDisconnect, "response " + targets[i] + ": " + rec.message());
+        error(ErrorKind::kDisconnect, "response " + spec.target + ": " + rec.message());
         co_return false;
       }
-      if (stopped) co_return false;
       const TimeNs recv = wall_clock_ns();
       stats.messages.fetch_add(1, std::memory_order_relaxed);
       stats.last_event_ns.store(recv, std::memory_order_relaxed);
       auto res = parser.release();
-      const unsigned status = res.result_int();
       std::string& body = res.body();
-      if (status < 200 || status >= 300) {
-        // Never parse an error body as data (mempool's 429 is nginx HTML).
-        error(ErrorKind::kServerError,
-              fmt::format("GET {} -> HTTP {}: {}", targets[i], status, body.substr(0, 120)));
-        co_return false;
-      }
       const std::size_t size = body.size();
       body.resize(size + kFramePadding, '\0');
-      if (!protocol.on_response(i, status, std::string_view(body.data(), size), recv, sink)) {
+      if (!protocol.on_response(res.result_int(), std::string_view(body.data(), size), recv, sink)) {
         co_return false;
       }
-      if (!res.keep_alive()) co_return i + 1 == targets.size();
+      pending = protocol.next_request();
+      if (!res.keep_alive()) break;  // the rest of the cycle needs a new connection
     }
     co_return !stopped;
   }
 
+  template <class Stream>
+  asio::awaitable<bool> connect(Stream& stream, const tcp::resolver::results_type& results) {
+    beast::get_lowest_layer(stream).expires_after(
+        std::chrono::nanoseconds(options.request_timeout_ns));
+    auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(results, kTuple);
+    if (cec) {
+      error(ErrorKind::kConnect,
+            "connect " + endpoint->host + ":" + endpoint->port + ": " + cec.message());
+      co_return false;
+    }
+    co_return true;
+  }
+
   asio::awaitable<bool> cycle() {
+    protocol.begin_cycle();
+    std::optional<HttpRequestSpec> pending = protocol.next_request();
+    if (!pending) co_return true;
     tcp::resolver resolver(io);
     auto [rec, results] = co_await resolver.async_resolve(endpoint->host, endpoint->port, kTuple);
     if (rec) {
       error(ErrorKind::kConnect, "resolve " + endpoint->host + ": " + rec.message());
       co_return false;
     }
-    if (endpoint->tls) {
-      ssl::stream<beast::tcp_stream> stream(io, tls_ctx);
-      ForgetConnection forget{close_current};
-      close_current = [&stream]() { beast::get_lowest_layer(stream).close(); };
-      if (!SSL_set_tlsext_host_name(stream.native_handle(), endpoint->host.c_str())) {
-        error(ErrorKind::kConnect, "cannot set TLS SNI host name");
-        co_return false;
+    while (pending && !stopped) {
+      if (endpoint->tls) {
+        ssl::stream<beast::tcp_stream> stream(io, tls_ctx);
+        ForgetConnection forget{close_current};
+        close_current = [&stream]() { beast::get_lowest_layer(stream).close(); };
+        if (!SSL_set_tlsext_host_name(stream.native_handle(), endpoint->host.c_str())) {
+          error(ErrorKind::kConnect, "cannot set TLS SNI host name");
+          co_return false;
+        }
+        stream.set_verify_callback(ssl::host_name_verification(endpoint->host));
+        if (!co_await connect(stream, results)) co_return false;
+        auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
+        if (hec) {
+          error(ErrorKind::kConnect, "TLS handshake with " + endpoint->host + ": " + hec.message());
+          co_return false;
+        }
+        if (!co_await exchange(stream, pending)) co_return false;
+        beast::get_lowest_layer(stream).close();
+      } else {
+        beast::tcp_stream stream(io);
+        ForgetConnection forget{close_current};
+        close_current = [&stream]() { stream.close(); };
+        if (!co_await connect(stream, results)) co_return false;
+        if (!co_await exchange(stream, pending)) co_return false;
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
       }
-      stream.set_verify_callback(ssl::host_name_verification(endpoint->host));
-      beast::get_lowest_layer(stream).expires_after(
-          std::chrono::nanoseconds(options.request_timeout_ns));
-      auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(results, kTuple);
-      if (cec) {
-        error(ErrorKind::kConnect, "connect " + endpoint->host + ": " + cec.message());
-        co_return false;
-      }
-      auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
-      if (hec) {
-        error(ErrorKind::kConnect, "TLS handshake with " + endpoint->host + ": " + hec.message());
-        co_return false;
-      }
-      const bool ok = co_await fetch_all(stream);
-      beast::get_lowest_layer(stream).close();
-      co_return ok;
     }
-    beast::tcp_stream stream(io);
-    ForgetConnection forget{close_current};
-    close_current = [&stream]() { stream.close(); };
-    stream.expires_after(std::chrono::nanoseconds(options.request_timeout_ns));
-    auto [cec, ep] = co_await stream.async_connect(results, kTuple);
-    if (cec) {
-      error(ErrorKind::kConnect,
-            "connect " + endpoint->host + ":" + endpoint->port + ": " + cec.message());
-      co_return false;
-    }
-    const bool ok = co_await fetch_all(stream);
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    co_return ok;
+    co_return !stopped;
   }
 
   asio::awaitable<void> run() {
@@ -220,7 +228,6 @@ void HttpPoller::start() {
   }
   impl_->prefix = impl_->endpoint->target == "/" ? "" : impl_->endpoint->target;
   while (!impl_->prefix.empty() && impl_->prefix.back() == '/') impl_->prefix.pop_back();
-  impl_->targets = impl_->protocol.targets();
   asio::co_spawn(impl_->io, impl_->run(), asio::detached);
 }
 

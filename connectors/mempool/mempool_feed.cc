@@ -1,6 +1,7 @@
 #include "connectors/mempool/mempool_feed.h"
 
 
+#include "connectors/common/feed_health.h"
 #include "connectors/common/http_poller.h"
 #include "connectors/mempool/mempool_parser.h"
 
@@ -17,11 +18,26 @@ MempoolProtocol::MempoolProtocol(const FeedConfig& config, rules::SeriesRegistry
       fees_(registry.intern("fees_per_block_btc")),
       retarget_change_(registry.intern("retarget_change_pct")),
       parser_(make_json_parser()),
-      log_(config_.name) {}
+      log_(config_.name),
+      targets_(targets()) {}
 
 MempoolProtocol::~MempoolProtocol() = default;
 
-std::vector<std::string> MempoolProtocol::targets() {
+std::optional<HttpRequestSpec> MempoolProtocol::next_request() {
+  if (next_ >= targets_.size()) return std::nullopt;
+  HttpRequestSpec spec;
+  spec.target = targets_[next_++];
+  return spec;
+}
+
+bool MempoolProtocol::on_response(unsigned status, std::string_view body, TimeNs recv_ns,
+                                  EventSink& out) {
+  const std::size_t index = next_ - 1;
+  if (!http_ok(status, "GET " + targets_[index], body, stats_, log_, recv_ns)) return false;
+  return on_target_response(index, body, recv_ns, out);
+}
+
+std::vector<std::string> MempoolProtocol::targets() const {
   return {"/api/blocks/tip/height", "/api/v1/mining/hashrate/3d",
           "/api/v1/mining/reward-stats/" + std::to_string(config_.fee_window_blocks),
           "/api/v1/difficulty-adjustment"};
@@ -47,8 +63,8 @@ bool MempoolProtocol::fail(int status, std::string_view what, std::string_view b
   return false;
 }
 
-bool MempoolProtocol::on_response(std::size_t target_index, unsigned /*status*/,
-                                  std::string_view body, TimeNs recv_ns, EventSink& out) {
+bool MempoolProtocol::on_target_response(std::size_t target_index, std::string_view body,
+                                         TimeNs recv_ns, EventSink& out) {
   switch (target_index) {
     case kTipHeight: {
       std::int64_t height = 0;

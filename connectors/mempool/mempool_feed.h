@@ -22,9 +22,13 @@ class MempoolProtocol final : public PollProtocol {
                   rules::SourceId source);
   ~MempoolProtocol() override;
 
-  std::vector<std::string> targets() override;
-  bool on_response(std::size_t target_index, unsigned status, std::string_view body,
-                   TimeNs recv_ns, EventSink& out) override;
+  std::vector<std::string> targets() const;
+  void begin_cycle() override { next_ = 0; }
+  std::optional<HttpRequestSpec> next_request() override;
+  bool on_response(unsigned status, std::string_view body, TimeNs recv_ns, EventSink& out) override;
+  // The answer to targets()[target_index] (already known to be 2xx).
+  bool on_target_response(std::size_t target_index, std::string_view body, TimeNs recv_ns,
+                          EventSink& out);
 
  private:
   bool emit(EventSink& out, rules::SeriesId series, double value, TimeNs recv_ns);
@@ -36,6 +40,8 @@ class MempoolProtocol final : public PollProtocol {
   rules::SeriesId block_height_, difficulty_, hashrate_, fees_, retarget_change_;
   JsonParserPtr parser_;
   ErrorLog log_;
+  std::vector<std::string> targets_;
+  std::size_t next_ = 0;
 };
 
 void apply_defaults(FeedConfig& config);

@@ -108,6 +108,9 @@ TEST(MempoolProtocol, PollsTipHashrateAndConfiguredFeeWindow) {
   FeedStats stats;
   MempoolProtocol p(config, registry, stats, 0);
   const auto targets = p.targets();
+  p.begin_cycle();
+  for (const auto& t : targets) EXPECT_EQ(p.next_request()->target, t);
+  EXPECT_FALSE(p.next_request());
   ASSERT_EQ(targets.size(), 4u);
   EXPECT_EQ(targets[0], "/api/blocks/tip/height");
   EXPECT_EQ(targets[1], "/api/v1/mining/hashrate/3d");
@@ -125,11 +128,11 @@ TEST(MempoolProtocol, FixturesBecomeNetworkEvents) {
   PaddedFrame h(read_fixture("mempool/blocks_tip_height.txt"));
   PaddedFrame r(read_fixture("mempool/mining_hashrate_3d.json"));
   PaddedFrame f(read_fixture("mempool/reward-stats_144.json"));
-  ASSERT_TRUE(p.on_response(MempoolProtocol::kTipHeight, 200, h.view(), 5, sink));
-  ASSERT_TRUE(p.on_response(MempoolProtocol::kHashrate, 200, r.view(), 5, sink));
-  ASSERT_TRUE(p.on_response(MempoolProtocol::kRewardStats, 200, f.view(), 5, sink));
+  ASSERT_TRUE(p.on_target_response(MempoolProtocol::kTipHeight, h.view(), 5, sink));
+  ASSERT_TRUE(p.on_target_response(MempoolProtocol::kHashrate, r.view(), 5, sink));
+  ASSERT_TRUE(p.on_target_response(MempoolProtocol::kRewardStats, f.view(), 5, sink));
   PaddedFrame da(read_fixture("mempool/difficulty-adjustment.json"));
-  ASSERT_TRUE(p.on_response(MempoolProtocol::kDifficultyAdjustment, 200, da.view(), 5, sink));
+  ASSERT_TRUE(p.on_target_response(MempoolProtocol::kDifficultyAdjustment, da.view(), 5, sink));
   ASSERT_EQ(sink.events.size(), 5u);
   EXPECT_EQ(sink.events[4].series, registry.intern("retarget_change_pct"));
   EXPECT_EQ(sink.events[4].value, 7.963354311104731);
@@ -141,6 +144,22 @@ TEST(MempoolProtocol, FixturesBecomeNetworkEvents) {
   EXPECT_DOUBLE_EQ(sink.events[3].value, 0.031530045833333333);
 }
 
+TEST(MempoolProtocol, ErrorStatusIsCountedNotParsed) {
+  FeedConfig config = mempool_config();
+  apply_defaults(config);
+  rules::SeriesRegistry registry;
+  FeedStats stats;
+  RecordingSink sink;
+  MempoolProtocol p(config, registry, stats, 0);
+  p.begin_cycle();
+  ASSERT_TRUE(p.next_request());
+  PaddedFrame html(read_fixture("mempool/error_429_too_many_requests.html"));
+  EXPECT_FALSE(p.on_response(429, html.view(), 5, sink));
+  EXPECT_EQ(stats.error_count(ErrorKind::kServerError), 1u);
+  EXPECT_EQ(stats.error_count(ErrorKind::kMalformed), 0u);
+  EXPECT_TRUE(sink.events.empty());
+}
+
 TEST(MempoolProtocol, MalformedResponseFailsTheCycleAndIsCounted) {
   FeedConfig config = mempool_config();
   apply_defaults(config);
@@ -149,7 +168,7 @@ TEST(MempoolProtocol, MalformedResponseFailsTheCycleAndIsCounted) {
   RecordingSink sink;
   MempoolProtocol p(config, registry, stats, 0);
   PaddedFrame bad("{\"currentDifficulty\":");
-  EXPECT_FALSE(p.on_response(MempoolProtocol::kHashrate, 200, bad.view(), 5, sink));
+  EXPECT_FALSE(p.on_target_response(MempoolProtocol::kHashrate, bad.view(), 5, sink));
   EXPECT_EQ(stats.error_count(ErrorKind::kMalformed), 1u);
   EXPECT_TRUE(sink.events.empty());
 }
