@@ -335,6 +335,17 @@ class Loader {
       integer(n, label + ".fee_window_blocks", 1, 2016, feed.fee_window_blocks);
     }
     if (auto n = node["required"]) boolean(n, label + ".required", feed.required);
+    if (auto n = node["cookie_file"]) scalar(n, label + ".cookie_file", feed.cookie_file);
+    if (auto n = node["rpc_user"]) scalar(n, label + ".rpc_user", feed.rpc_user);
+    if (auto n = node["rpc_password_file"]) {
+      scalar(n, label + ".rpc_password_file", feed.rpc_password_file);
+    }
+    if (auto n = node["api_key_file"]) scalar(n, label + ".api_key_file", feed.api_key_file);
+    if (!feed.cookie_file.empty() && !feed.rpc_user.empty()) {
+      error(node, label + ": use either cookie_file or rpc_user + rpc_password_file, not both");
+    } else if (!feed.rpc_user.empty() && feed.rpc_password_file.empty()) {
+      error(node, label + ": rpc_user needs rpc_password_file");
+    }
     if (auto n = node["backoff"]; n && expect_map(n, label + ".backoff")) {
       check_keys(n, label + ".backoff", {"initial", "max"});
       if (auto b = n["initial"]) duration(b, label + ".backoff.initial", feed.backoff_base_ns);

@@ -38,6 +38,7 @@ void Engine::ensure_source(SourceId source) {
   if (source >= feed_up_.size()) {
     feed_up_.resize(source + 1, 1);
     source_series_.resize(source + 1);
+    source_height_.resize(source + 1, -1);
   }
 }
 
@@ -119,6 +120,23 @@ void Engine::apply(const Event& event) {
       event.source_time_ns < s.source_time_ns) {
     ++counters_.out_of_order_events;
     return;
+  }
+  // Several network sources (mempool REST and WebSocket, bitcoind) see a new block at different
+  // moments: the chain tip never moves back to a lagging source's view, and difficulty is taken
+  // only from a source that has seen the current tip.
+  if (role == Role::kBlockHeight) {
+    source_height_[event.source] = event.value;
+    if (s.has_value && !s.stale && s.source != event.source && event.value < s.value) {
+      ++counters_.lagging_events;
+      return;
+    }
+  } else if (role == Role::kDifficulty) {
+    const SeriesState* h = state(model_.block_height);
+    if (h != nullptr && h->has_value && !h->stale && source_height_[event.source] >= 0 &&
+        source_height_[event.source] < h->value) {
+      ++counters_.lagging_events;
+      return;
+    }
   }
   if (!s.has_value || s.source != event.source) {
     auto& list = source_series_[event.source];

@@ -32,6 +32,7 @@ struct EngineCounters {
   std::uint64_t events = 0;
   std::uint64_t ignored_events = 0;       // events for engine-owned (derived) series, or bad ids
   std::uint64_t out_of_order_events = 0;  // older source time than the stored value: ignored
+  std::uint64_t lagging_events = 0;       // a source behind the chain tip others reported: ignored
   std::uint64_t price_exclusions = 0;     // source prices rejected from the aggregate (cumulative)
 };
 
@@ -98,6 +99,7 @@ class Engine {
   std::vector<Role> roles_;
   std::vector<std::uint8_t> feed_up_;                // per source; 1 until a kFeedDown arrives
   std::vector<std::vector<SeriesId>> source_series_; // series last set by each source
+  std::vector<double> source_height_;                // last block_height each source reported
   std::vector<SeriesId> price_sources_;              // btc_usd{source=...} series
   // hashprice_index_usd_per_ph_day{source} and its hashprice_index_divergence_pct{source}
   std::vector<std::pair<SeriesId, SeriesId>> index_divergence_;

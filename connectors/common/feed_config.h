@@ -22,6 +22,10 @@ struct FeedConfig {
   TimeNs backoff_base_ns = 500 * kNsPerMs;  // first reconnect delay ceiling
   TimeNs backoff_cap_ns = 30 * kNsPerSecond;  // largest reconnect delay
   bool required = true;             // /readyz waits for this feed to be fresh
+  std::string cookie_file;          // bitcoind: the node's .cookie (re-read after a 401)
+  std::string rpc_user;             // bitcoind: user for rpc_password_file
+  std::string rpc_password_file;    // bitcoind: file holding the RPC password
+  std::string api_key_file;         // hashrateindex: file holding the API key
 
   bool operator==(const FeedConfig&) const = default;
 };

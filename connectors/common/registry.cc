@@ -3,6 +3,8 @@
 #include <array>
 
 #include "connectors/binance/binance_feed.h"
+#include "connectors/bitcoind/bitcoind_feed.h"
+#include "connectors/hashrateindex/hashrateindex_feed.h"
 #include "connectors/bitstamp/bitstamp_feed.h"
 #include "connectors/coinbase/coinbase_feed.h"
 #include "connectors/kraken/kraken_feed.h"
@@ -22,13 +24,22 @@ constexpr std::array<std::string_view, 6> kMempoolKeys{"url",     "poll_interval
 // One line per connector kind.
 constexpr std::array<std::string_view, 4> kMempoolWsKeys{"url", "stale_after", "backoff", "required"};
 
-const std::array<ConnectorKind, 6> kKinds{{
+constexpr std::array<std::string_view, 9> kBitcoindKeys{
+    "url", "poll_interval", "stale_after", "backoff", "fee_window_blocks", "required",
+    "cookie_file", "rpc_user", "rpc_password_file"};
+constexpr std::array<std::string_view, 6> kHashrateIndexKeys{
+    "url", "poll_interval", "stale_after", "backoff", "required", "api_key_file"};
+
+const std::array<ConnectorKind, 8> kKinds{{
     {"coinbase", "ws", true, kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},
     {"kraken", "ws", true, kExchangeKeys, &kraken::apply_defaults, &kraken::make_feed},
     {"binance", "ws", true, kBinanceKeys, &binance::apply_defaults, &binance::make_feed},
     {"bitstamp", "ws", true, kExchangeKeys, &bitstamp::apply_defaults, &bitstamp::make_feed},
     {"mempool", "http", false, kMempoolKeys, &mempool::apply_defaults, &mempool::make_feed},
     {"mempool_ws", "ws", false, kMempoolWsKeys, &mempool::apply_ws_defaults, &mempool::make_ws_feed},
+    {"bitcoind", "http", false, kBitcoindKeys, &bitcoind::apply_defaults, &bitcoind::make_feed},
+    {"hashrateindex", "http", false, kHashrateIndexKeys, &hashrateindex::apply_defaults,
+     &hashrateindex::make_feed},
 }};
 
 }  // namespace

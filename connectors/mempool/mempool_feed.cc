@@ -2,7 +2,7 @@
 
 
 #include "connectors/common/feed_health.h"
-#include "connectors/common/http_poller.h"
+#include "connectors/common/poll_feed.h"
 #include "connectors/mempool/mempool_parser.h"
 
 namespace hashwatch::connectors::mempool {
@@ -101,37 +101,6 @@ bool MempoolProtocol::on_target_response(std::size_t target_index, std::string_v
   }
 }
 
-namespace {
-
-class MempoolFeed final : public Feed {
- public:
-  MempoolFeed(const FeedConfig& config, boost::asio::io_context& io,
-              rules::SeriesRegistry& registry, EventSink& sink)
-      : config_(config),
-        protocol_(config_, registry, stats_, registry.intern_source(config_.name)),
-        poller_(io,
-                HttpPollerOptions{.feed_name = config_.name,
-                                  .base_url = config_.url,
-                                  .source = registry.intern_source(config_.name),
-                                  .poll_interval_ns = config_.poll_interval_ns,
-                                  .stale_after_ns = config_.stale_after_ns,
-                                  .backoff = {config_.backoff_base_ns, config_.backoff_cap_ns}},
-                protocol_, sink, stats_) {}
-
-  void start() override { poller_.start(); }
-  void stop() override { poller_.stop(); }
-  const FeedConfig& config() const override { return config_; }
-  FeedStats& stats() override { return stats_; }
-
- private:
-  FeedConfig config_;
-  FeedStats stats_;
-  MempoolProtocol protocol_;
-  HttpPoller poller_;
-};
-
-}  // namespace
-
 void apply_defaults(FeedConfig& config) {
   if (config.url.empty()) config.url = "https://mempool.space";
   if (config.poll_interval_ns == 0) config.poll_interval_ns = 60 * kNsPerSecond;
@@ -140,7 +109,7 @@ void apply_defaults(FeedConfig& config) {
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,
                                 rules::SeriesRegistry& registry, EventSink& sink) {
-  return std::make_unique<MempoolFeed>(config, io, registry, sink);
+  return std::make_unique<PollFeed<MempoolProtocol>>(config, io, registry, sink);
 }
 
 }  // namespace hashwatch::connectors::mempool

@@ -12,5 +12,8 @@ std::unique_ptr<WsFormat> make_binance_format(const SimOptions& options);
 std::unique_ptr<WsFormat> make_bitstamp_format(const SimOptions& options);
 // mempool.space's WebSocket (new blocks pushed through the control endpoint).
 std::unique_ptr<WsFormat> make_mempool_ws_format(const SimOptions& options);
+// bitcoind JSON-RPC and the Hashrate Index API (REST).
+std::unique_ptr<RestFormat> make_bitcoind_format(const SimOptions& options);
+std::unique_ptr<RestFormat> make_hashrateindex_format(const SimOptions& options);
 
 }  // namespace hashwatch::feedsim

@@ -61,12 +61,24 @@ struct RestResponse {
   std::string body;
 };
 
+struct RestRequest {
+  std::string_view method;         // GET or POST
+  std::string_view path;           // what follows the prefix, e.g. "/api/blocks/tip/height"
+  std::string_view query;
+  std::string_view body;
+  std::string_view authorization;  // Authorization header
+  std::string_view api_key;        // X-Hi-Api-Key header
+};
+
 class RestFormat {
  public:
   virtual ~RestFormat() = default;
   virtual std::string_view name() const = 0;  // URL prefix: /<name>/...
-  // `path` is what follows the prefix, e.g. "/api/blocks/tip/height".
-  virtual RestResponse get(std::string_view path) = 0;
+  virtual RestResponse handle(const RestRequest& request) = 0;
+  // POST /control/<name>/<action>: std::nullopt when the action is not this feed's.
+  virtual std::optional<RestResponse> control(std::string_view /*action*/, std::string_view /*query*/) {
+    return std::nullopt;
+  }
 };
 
 std::string read_file(const std::string& path);  // throws std::runtime_error when unreadable

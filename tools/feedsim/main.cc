@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
     ws.push_back(make_mempool_ws_format(options));
     std::vector<std::unique_ptr<RestFormat>> rest;
     rest.push_back(make_mempool_format(options));
+    rest.push_back(make_bitcoind_format(options));
+    rest.push_back(make_hashrateindex_format(options));
     Server server(io, options, std::move(ws), std::move(rest));
     std::string error;
     if (!server.listen(host, static_cast<std::uint16_t>(port), &error)) {

@@ -45,7 +45,8 @@ class MempoolFormat final : public RestFormat {
 
   std::string_view name() const override { return "mempool"; }
 
-  RestResponse get(std::string_view path) override {
+  RestResponse handle(const RestRequest& request) override {
+    const std::string_view path = request.path;
     if (auto it = routes_.find(path); it != routes_.end()) return it->second;
     if (path.starts_with("/api/v1/mining/reward-stats/")) {
       // Only the 144-block window is recorded; the real API computes any window.

@@ -77,6 +77,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     if (slash == std::string_view::npos) return {400, "text/plain", "use /control/<format>/<action>\n"};
     const std::string format(path.substr(0, slash));
     const std::string action(path.substr(slash + 1));
+    for (auto& f : rest_formats) {
+      if (f->name() != format) continue;
+      if (auto r = f->control(action, query)) return *r;
+    }
     static const std::set<std::string> kActions{"disconnect", "close", "stall", "resume", "gap", "garble"};
     const bool generic = kActions.contains(action);
     std::size_t n = 0;
@@ -242,7 +246,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         if (found) break;
         const std::string prefix = "/" + std::string(f->name());
         if (path.starts_with(prefix + "/")) {
-          RestResponse r = f->get(std::string_view(path).substr(prefix.size()));
+          const RestRequest request{req.method_string(), std::string_view(path).substr(prefix.size()),
+                                    query, req.body(), req[http::field::authorization],
+                                    req["X-Hi-Api-Key"]};
+          RestResponse r = f->handle(request);
           res.result(static_cast<http::status>(r.status));
           res.set(http::field::content_type, r.content_type);
           res.body() = std::move(r.body);

@@ -226,3 +226,24 @@ TEST_F(EngineTest, IndexDivergenceFromComputedHashprice) {
 
 }  // namespace
 }  // namespace hashwatch::rules
+
+namespace hashwatch::rules {
+namespace {
+
+TEST_F(EngineTest, LaggingSourceDoesNotMoveTheTipBack) {
+  const SourceId ws = registry.intern_source("mempool_ws");
+  network(903'580, 1.2e14, 0.025, 1);                                   // REST poll
+  engine.apply(value_event(height, ws, 903'581, at(2), at(2)));        // WS: new block
+  engine.apply(value_event(difficulty, ws, 1.3e14, at(2), at(2)));     // ... and a retarget
+  engine.apply(value_event(height, mempool, 903'580, at(3), at(3)));   // REST still behind
+  engine.apply(value_event(difficulty, mempool, 1.2e14, at(3), at(3)));
+  EXPECT_EQ(value(height), 903'581);
+  EXPECT_EQ(value(difficulty), 1.3e14);
+  EXPECT_EQ(engine.counters().lagging_events, 2u);
+  engine.apply(value_event(height, mempool, 903'581, at(4), at(4)));   // REST catches up
+  engine.apply(value_event(difficulty, mempool, 1.3e14, at(4), at(4)));
+  EXPECT_EQ(engine.counters().lagging_events, 2u);
+}
+
+}  // namespace
+}  // namespace hashwatch::rules
