@@ -10,7 +10,7 @@ TEST(CheckConfig, ShippedExampleIsValid) {
   const auto r = run_command(binary_path("daemon/hashwatch"),
                              {"check-config", source_path("deploy/examples/hashwatch.yaml")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("OK (5 feeds)"), std::string::npos);
+  EXPECT_NE(r.out.find("OK (6 feeds)"), std::string::npos);
 }
 
 TEST(CheckConfig, ErrorsCarryFileLineColumnAndExitOne) {
