@@ -97,7 +97,16 @@ struct App::Impl : connectors::EventSink {
   std::vector<FeedView> feed_views;
   std::string auth_token;
   std::atomic<std::uint64_t> io_heartbeat{0};
+  asio::steady_timer io_beat{io};
   std::thread io_thread;
+
+  void io_tick() {
+    io_heartbeat.fetch_add(1, std::memory_order_relaxed);
+    io_beat.expires_after(std::chrono::milliseconds(200));
+    io_beat.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !stopping.load()) io_tick();
+    });
+  }
 
   // EventSink, called by connectors on the I/O thread.
   bool push(const rules::Event& event) override {
@@ -125,7 +134,8 @@ struct App::Impl : connectors::EventSink {
     rules::Event event;
     for (;;) {
       bool any = false;
-      while (ring.pop(event)) {
+      // A bounded batch: heartbeats, snapshots and reloads still happen under sustained input.
+      for (std::size_t n = 0; n < kRingCapacity && ring.pop(event); ++n) {
         engine.apply(event);
         stats.event_to_decision.observe_ns(wall_clock_ns() - event.recv_time_ns);
         any = true;
@@ -147,7 +157,7 @@ struct App::Impl : connectors::EventSink {
       if (stopping.load(std::memory_order_acquire) && ring.empty()) break;
       if (any) continue;
       engine_sleeping.store(true, std::memory_order_seq_cst);
-      if (ring.empty() && !stopping.load()) {
+      if (ring.empty() && !stopping.load() && !has_pending.load()) {
         (void)wake.try_acquire_for(std::chrono::nanoseconds(kEngineTickNs));
       }
       engine_sleeping.store(false, std::memory_order_seq_cst);
@@ -217,7 +227,7 @@ struct App::Impl : connectors::EventSink {
 
   HttpResponse handle(const HttpRequest& req) {
     const std::string path = req.target.substr(0, req.target.find('?'));
-    if (req.method == "GET" || req.method == "HEAD") {
+    if (req.method == "GET") {
       if (path == "/metrics") {
         return {200, "text/plain; version=0.0.4; charset=utf-8",
                 render_metrics(*snapshot.load(), registry, feed_views, stats)};
@@ -323,19 +333,9 @@ struct App::Impl : connectors::EventSink {
     engine_thread = std::thread([this] { engine_loop(); });
     auto work = asio::make_work_guard(io);
     asio::post(io, [this, initial] { apply_feeds(initial->feeds); });
-    io_thread = std::thread([this] {
-      // A heartbeat timer proves to the watchdog that the I/O loop turns.
-      asio::steady_timer beat(io);
-      std::function<void()> tick = [&]() {
-        io_heartbeat.fetch_add(1, std::memory_order_relaxed);
-        beat.expires_after(std::chrono::milliseconds(200));
-        beat.async_wait([&](boost::system::error_code ec) {
-          if (!ec) tick();
-        });
-      };
-      tick();
-      io.run();
-    });
+    // A heartbeat timer proves to the watchdog that the I/O loop turns.
+    io_tick();
+    io_thread = std::thread([this] { io.run(); });
 
     asio::io_context main_io;
     asio::signal_set signals(main_io, SIGTERM, SIGINT, SIGHUP);
@@ -389,6 +389,7 @@ struct App::Impl : connectors::EventSink {
     asio::post(io, [&]() {
       stop_feeds();
       server.stop();
+      io_beat.cancel();
       stopped.set_value();
     });
     stopped.get_future().wait();

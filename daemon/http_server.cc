@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -86,10 +87,20 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       auto [ec, socket] = co_await acceptor.async_accept(kTuple);
       if (ec) {
         if (stopped || ec == asio::error::operation_aborted) break;
+        // E.g. out of file descriptors: back off instead of spinning on the I/O thread.
         spdlog::warn("http: accept failed: {}", ec.message());
+        asio::steady_timer pause(io, std::chrono::milliseconds(100));
+        co_await pause.async_wait(kTuple);
         continue;
       }
-      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+      asio::co_spawn(io, session(std::move(socket)), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("http: session failed: {}", ex.what());
+        }
+      });
     }
   }
 };

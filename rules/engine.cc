@@ -39,6 +39,7 @@ void Engine::ensure_source(SourceId source) {
     feed_up_.resize(source + 1, 1);
     source_series_.resize(source + 1);
     source_height_.resize(source + 1, -1);
+    feed_down_at_.resize(source + 1, 0);
   }
 }
 
@@ -160,11 +161,14 @@ void Engine::set_feed(SourceId source, bool up) {
   ensure_source(source);
   if ((feed_up_[source] != 0) == up) return;
   feed_up_[source] = up ? 1 : 0;
+  if (!up) feed_down_at_[source] = now_ns_;
   bool price = false, network = false;
   for (SeriesId id : source_series_[source]) {
     SeriesState& s = states_[id];
     if (!s.has_value || s.source != source) continue;
-    s.stale = !up;
+    // Coming back up revives only values received since the feed went down (a poll cycle pushes
+    // its values before it is declared up); older values stay stale until replaced.
+    s.stale = !up || s.recv_time_ns < feed_down_at_[source];
     const Role role = roles_[id];
     price |= role == Role::kBtcUsdSource;
     network |= role == Role::kBlockHeight || role == Role::kDifficulty ||

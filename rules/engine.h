@@ -98,6 +98,7 @@ class Engine {
   std::vector<SeriesState> states_;
   std::vector<Role> roles_;
   std::vector<std::uint8_t> feed_up_;                // per source; 1 until a kFeedDown arrives
+  std::vector<TimeNs> feed_down_at_;                 // per source: when it last went down
   std::vector<std::vector<SeriesId>> source_series_; // series last set by each source
   std::vector<double> source_height_;                // last block_height each source reported
   std::vector<SeriesId> price_sources_;              // btc_usd{source=...} series

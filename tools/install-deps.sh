@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libsystemd-dev libssl-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  prometheus kcat prometheus-alertmanager curl python3 systemd openssl ca-certificates
+  prometheus kcat prometheus-alertmanager curl python3 systemd openssl ca-certificates tzdata
 )
 
 missing=()

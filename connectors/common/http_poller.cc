@@ -69,11 +69,11 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
 
 
   void arm_stale_timer() {
-    const TimeNs due_in = last_success_ns + options.stale_after_ns - wall_clock_ns();
+    const TimeNs due_in = last_success_ns + options.stale_after_ns - steady_ns();
     stale_timer.expires_after(std::chrono::nanoseconds(std::max<TimeNs>(due_in, 0)));
     stale_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->stopped) return;
-      if (wall_clock_ns() - self->last_success_ns < self->options.stale_after_ns) {
+      if (steady_ns() - self->last_success_ns < self->options.stale_after_ns) {
         self->arm_stale_timer();
         return;
       }
@@ -192,16 +192,22 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    last_success_ns = wall_clock_ns();
+    last_success_ns = steady_ns();
     arm_stale_timer();
     while (!stopped) {
-      const bool ok = co_await cycle();
+      bool ok = false;
+      try {
+        ok = co_await cycle();
+      } catch (const std::exception& e) {
+        error(ErrorKind::kDisconnect, std::string("poll failed: ") + e.what());
+      }
       if (stopped) break;
       TimeNs delay = options.poll_interval_ns;
       if (ok) {
-        last_success_ns = wall_clock_ns();
+        last_success_ns = steady_ns();
         backoff.reset();
-        set_up(true, last_success_ns);
+        set_up(true, wall_clock_ns());
+        arm_stale_timer();  // re-armed after every success: a later outage is noticed too
       } else {
         stats.reconnects.fetch_add(1, std::memory_order_relaxed);
         delay = std::min(backoff.next(), options.poll_interval_ns);

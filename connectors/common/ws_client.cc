@@ -33,6 +33,13 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 using namespace asio::experimental::awaitable_operators;
+constexpr TimeNs kHealthySessionNs = 5 * kNsPerSecond;
+
+TimeNs steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 TimeNs wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -71,7 +78,8 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   FeedHealth health;
   std::optional<Endpoint> endpoint;
   bool stopped = false;
-  TimeNs last_message_ns = 0;
+  bool planned_close = false;   // the current connection is being replaced on purpose
+  TimeNs last_message_ns = 0;   // steady clock: staleness must not follow wall-clock steps
   std::function<void()> close_current;  // closes the live connection, if any
 
   void set_up(bool now_up, TimeNs t) { health.set_up(now_up, t); }
@@ -80,11 +88,11 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
 
   // Data staleness: a feed that keeps its socket open but sends nothing is down and reconnected.
   void arm_stale_timer() {
-    const TimeNs due_in = last_message_ns + options.stale_after_ns - wall_clock_ns();
+    const TimeNs due_in = last_message_ns + options.stale_after_ns - steady_ns();
     stale_timer.expires_after(std::chrono::nanoseconds(std::max<TimeNs>(due_in, 0)));
     stale_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->stopped) return;
-      if (wall_clock_ns() - self->last_message_ns < self->options.stale_after_ns) {
+      if (steady_ns() - self->last_message_ns < self->options.stale_after_ns) {
         self->arm_stale_timer();
         return;
       }
@@ -114,7 +122,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       }
       if (stopped) co_return;
       const TimeNs recv = wall_clock_ns();
-      last_message_ns = recv;
+      last_message_ns = steady_ns();
       stats.messages.fetch_add(1, std::memory_order_relaxed);
       stats.last_event_ns.store(recv, std::memory_order_relaxed);
       buffer.prepare(kFramePadding);  // guarantees readable padding after the frame
@@ -139,7 +147,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       auto [tec] = co_await timer.async_wait(kTuple);
       if (tec || stopped) co_return;
       auto [wec, n] = co_await ws.async_write(asio::buffer(frame), kTuple);
-      if (wec) co_return;
+      if (wec || stopped) co_return;
     }
   }
 
@@ -157,6 +165,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       req.set(beast::http::field::user_agent, "hashwatch/0.1");
     }));
     auto [hs_ec] = co_await ws.async_handshake(endpoint->host, endpoint->target, kTuple);
+    if (stopped) co_return;  // the feed that owns the protocol may be gone
     if (hs_ec) {
       error(ErrorKind::kConnect, "websocket handshake: " + hs_ec.message());
       co_return;
@@ -166,13 +175,14 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     protocol.on_connected();
     for (const std::string& frame : protocol.subscribe_frames()) {
       auto [wec, wn] = co_await ws.async_write(asio::buffer(frame), kTuple);
+      if (stopped) co_return;
       if (wec) {
         error(ErrorKind::kDisconnect, "subscribe: " + wec.message());
         co_return;
       }
     }
     spdlog::info("feed {}: connected to {}", options.feed_name, options.url);
-    last_message_ns = wall_clock_ns();
+    last_message_ns = steady_ns();
     arm_stale_timer();
     close_current = [&ws]() {
       beast::error_code ignored;
@@ -185,6 +195,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         if (ec || self->stopped || !self->close_current) return;
         spdlog::info("feed {}: connection reached its maximum age; replacing it",
                      self->options.feed_name);
+        self->planned_close = true;
         self->close_current();
       });
     }
@@ -202,13 +213,17 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   asio::awaitable<bool> connect(beast::tcp_stream& tcp_layer) {
     tcp::resolver resolver(io);
     tcp_layer.expires_after(std::chrono::nanoseconds(options.handshake_timeout_ns));
+    close_current = [&resolver]() { resolver.cancel(); };
     auto [rec, results] = co_await resolver.async_resolve(endpoint->host, endpoint->port, kTuple);
+    close_current = nullptr;
+    if (stopped) co_return false;
     if (rec) {
       error(ErrorKind::kConnect, "resolve " + endpoint->host + ": " + rec.message());
       co_return false;
     }
     close_current = [&tcp_layer]() { tcp_layer.close(); };
     auto [cec, ep] = co_await tcp_layer.async_connect(results, kTuple);
+    if (stopped) co_return false;
     if (cec) {
       error(ErrorKind::kConnect, "connect " + endpoint->host + ":" + endpoint->port + ": " + cec.message());
       co_return false;
@@ -240,6 +255,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     ws.next_layer().set_verify_callback(ssl::host_name_verification(endpoint->host));
     if (!co_await connect(beast::get_lowest_layer(ws))) co_return;
     auto [tec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, kTuple);
+    if (stopped) co_return;
     if (tec) {
       error(ErrorKind::kConnect, "TLS handshake with " + endpoint->host + ": " + tec.message());
       co_return;
@@ -254,15 +270,30 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       if (!first) stats.reconnects.fetch_add(1, std::memory_order_relaxed);
       first = false;
       const std::uint64_t before = stats.messages.load(std::memory_order_relaxed);
-      if (endpoint->tls) {
-        co_await tls_session();
-      } else {
-        co_await plain_session();
+      const TimeNs started = steady_ns();
+      planned_close = false;
+      try {
+        if (endpoint->tls) {
+          co_await tls_session();
+        } else {
+          co_await plain_session();
+        }
+      } catch (const std::exception& e) {
+        // Nothing may end the reconnect loop but stop().
+        error(ErrorKind::kDisconnect, std::string("session failed: ") + e.what());
       }
       if (stopped) break;
+      if (planned_close) {
+        backoff.reset();
+        continue;  // a planned rotation: reconnect at once, without going down
+      }
       set_up(false, wall_clock_ns());
-      // A session that delivered data was healthy: start the backoff sequence again.
-      if (stats.messages.load(std::memory_order_relaxed) != before) backoff.reset();
+      // Only a session that lived a while and delivered data resets the backoff: a server that
+      // answers every connect with an error and a close must not get a reconnect storm.
+      if (stats.messages.load(std::memory_order_relaxed) != before &&
+          steady_ns() - started >= kHealthySessionNs) {
+        backoff.reset();
+      }
       const TimeNs delay = backoff.next();
       spdlog::info("feed {}: reconnecting in {} ms", options.feed_name, delay / kNsPerMs);
       retry_timer.expires_after(std::chrono::nanoseconds(delay));

@@ -44,7 +44,9 @@ class WsClient {
   std::shared_ptr<Impl> impl_;
 };
 
-// Current UTC time in ns from the system clock; the only clock read of the connectors.
+// Current UTC time in ns from the system clock: receive timestamps.
 TimeNs wall_clock_ns();
+// A monotonic clock in ns: durations (staleness, session length) that must not follow clock steps.
+TimeNs steady_ns();
 
 }  // namespace hashwatch::connectors

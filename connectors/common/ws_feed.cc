@@ -21,6 +21,14 @@ SymbolState* find_symbol(std::vector<SymbolState>& symbols, std::string_view sym
 }
 
 bool accept_sequence(SymbolState& s, std::int64_t sequence, bool contiguous, FeedStats& stats) {
+  if (sequence <= 0) return false;  // not a sequence any exchange sends
+  // A jump far backwards is a reset on the exchange's side (or one bogus id before it): follow
+  // it rather than dropping every later message as a duplicate.
+  constexpr std::int64_t kResetDistance = 1'000'000;
+  if (s.last_sequence != 0 && sequence < s.last_sequence - kResetDistance) {
+    s.last_sequence = sequence;
+    return true;
+  }
   if (s.last_sequence != 0 && sequence <= s.last_sequence) return false;
   if (contiguous && s.last_sequence != 0 && sequence > s.last_sequence + 1) {
     stats.sequence_gaps.fetch_add(static_cast<std::uint64_t>(sequence - s.last_sequence - 1),

@@ -32,8 +32,9 @@ std::vector<std::string> requested_streams(std::string_view target, bool& combin
 
 class BinanceScript final : public WsScript {
  public:
-  BinanceScript(std::shared_ptr<const Recording> recording, bool loop, std::string_view target)
-      : recording_(recording), cursor_(std::move(recording), loop), loop_(loop) {
+  BinanceScript(std::shared_ptr<const Recording> recording, bool loop, std::string_view target,
+                std::shared_ptr<MarketClock> clock)
+      : recording_(recording), cursor_(std::move(recording), loop, std::move(clock)), loop_(loop) {
     streams_ = requested_streams(target, combined_);
   }
 
@@ -112,12 +113,13 @@ class BinanceFormat final : public WsFormat {
   }
   std::string_view name() const override { return "binance"; }
   std::unique_ptr<WsScript> open(std::string_view target) override {
-    return std::make_unique<BinanceScript>(recording_, loop_, target);
+    return std::make_unique<BinanceScript>(recording_, loop_, target, clock_);
   }
 
  private:
   std::shared_ptr<const Recording> recording_;
   bool loop_;
+  std::shared_ptr<MarketClock> clock_ = std::make_shared<MarketClock>();
 };
 
 }  // namespace

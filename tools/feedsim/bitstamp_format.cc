@@ -21,8 +21,9 @@ bool lowercase_channel(const std::string& c) {
 
 class BitstampScript final : public WsScript {
  public:
-  BitstampScript(std::shared_ptr<const Recording> recording, bool loop)
-      : cursor_(std::move(recording), loop) {}
+  BitstampScript(std::shared_ptr<const Recording> recording, bool loop,
+                 std::shared_ptr<MarketClock> clock)
+      : cursor_(std::move(recording), loop, std::move(clock)) {}
 
   std::vector<std::string> on_client_frame(std::string_view frame) override {
     json::error_code ec;
@@ -72,12 +73,13 @@ class BitstampFormat final : public WsFormat {
   }
   std::string_view name() const override { return "bitstamp"; }
   std::unique_ptr<WsScript> open(std::string_view) override {
-    return std::make_unique<BitstampScript>(recording_, loop_);
+    return std::make_unique<BitstampScript>(recording_, loop_, clock_);
   }
 
  private:
   std::shared_ptr<const Recording> recording_;
   bool loop_;
+  std::shared_ptr<MarketClock> clock_ = std::make_shared<MarketClock>();
 };
 
 }  // namespace

@@ -44,8 +44,8 @@ std::string error_frame(const std::string& reason) {
 
 class CoinbaseScript final : public WsScript {
  public:
-  CoinbaseScript(std::shared_ptr<const Data> data, bool loop)
-      : data_(std::move(data)), cursor_(data_->recording, loop) {}
+  CoinbaseScript(std::shared_ptr<const Data> data, bool loop, std::shared_ptr<MarketClock> clock)
+      : data_(std::move(data)), cursor_(data_->recording, loop, std::move(clock)) {}
 
   std::vector<std::string> on_client_frame(std::string_view frame) override {
     std::vector<std::string> out;
@@ -129,12 +129,13 @@ class CoinbaseFormat final : public WsFormat {
       : data_(std::make_shared<const Data>(load(options))), loop_(options.loop) {}
   std::string_view name() const override { return "coinbase"; }
   std::unique_ptr<WsScript> open(std::string_view) override {
-    return std::make_unique<CoinbaseScript>(data_, loop_);
+    return std::make_unique<CoinbaseScript>(data_, loop_, clock_);
   }
 
  private:
   std::shared_ptr<const Data> data_;
   bool loop_;
+  std::shared_ptr<MarketClock> clock_ = std::make_shared<MarketClock>();
 };
 
 }  // namespace

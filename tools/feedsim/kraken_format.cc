@@ -17,8 +17,8 @@ struct Data {
 
 class KrakenScript final : public WsScript {
  public:
-  KrakenScript(std::shared_ptr<const Data> data, bool loop)
-      : data_(std::move(data)), cursor_(data_->recording, loop) {}
+  KrakenScript(std::shared_ptr<const Data> data, bool loop, std::shared_ptr<MarketClock> clock)
+      : data_(std::move(data)), cursor_(data_->recording, loop, std::move(clock)) {}
 
   std::vector<std::string> on_open() override { return {data_->status}; }
 
@@ -94,12 +94,13 @@ class KrakenFormat final : public WsFormat {
   }
   std::string_view name() const override { return "kraken"; }
   std::unique_ptr<WsScript> open(std::string_view) override {
-    return std::make_unique<KrakenScript>(data_, loop_);
+    return std::make_unique<KrakenScript>(data_, loop_, clock_);
   }
 
  private:
   std::shared_ptr<const Data> data_;
   bool loop_;
+  std::shared_ptr<MarketClock> clock_ = std::make_shared<MarketClock>();
 };
 
 }  // namespace

@@ -132,6 +132,7 @@ std::optional<Frame> Cursor::next() {
     if (!loop_) return std::nullopt;
     index_ = 0;
     ++cycle_;
+    if (clock_) clock_->next_cycle = std::max(clock_->next_cycle, cycle_ + 1);
   }
   return recording_->frame(index_++, cycle_);
 }

@@ -39,10 +39,23 @@ class Recording {
   TimeNs time_span_ns_ = 0;
 };
 
+// The cycles a feed's connections have used. A new connection starts after every cycle used
+// before, so a client that reconnects sees the market move on (ids and times keep increasing), as it
+// would on a live exchange, instead of the recording starting over.
+struct MarketClock {
+  std::size_t next_cycle = 0;
+};
+
 class Cursor {
  public:
-  Cursor(std::shared_ptr<const Recording> recording, bool loop)
-      : recording_(std::move(recording)), loop_(loop) {}
+  Cursor(std::shared_ptr<const Recording> recording, bool loop,
+         std::shared_ptr<MarketClock> clock = nullptr)
+      : recording_(std::move(recording)), loop_(loop), clock_(std::move(clock)) {
+    if (clock_) {
+      cycle_ = clock_->next_cycle;
+      clock_->next_cycle = cycle_ + 1;
+    }
+  }
   // The next frame, or std::nullopt at the end of a non-looping recording.
   std::optional<Frame> next();
   std::size_t cycle() const { return cycle_; }
@@ -50,6 +63,7 @@ class Cursor {
  private:
   std::shared_ptr<const Recording> recording_;
   bool loop_;
+  std::shared_ptr<MarketClock> clock_;
   std::size_t index_ = 0;
   std::size_t cycle_ = 0;
 };

@@ -92,7 +92,20 @@ TEST_F(EngineTest, FeedDownRemovesItsPriceFromAggregate) {
   EXPECT_TRUE(engine.state(px_bitstamp)->stale);
   EXPECT_FALSE(engine.feed_up(bitstamp));
   engine.apply(feed_event(bitstamp, true, at(3)));
+  EXPECT_TRUE(engine.state(px_bitstamp)->stale);  // a price from before the outage stays stale
+  price(px_bitstamp, bitstamp, 100'015, 4);
   EXPECT_FALSE(engine.state(px_bitstamp)->stale);
+  EXPECT_EQ(value(engine.model().btc_usd_sources_used), 3);
+}
+
+TEST_F(EngineTest, ValuesReceivedWhileDownBecomeFreshWhenTheFeedIsUp) {
+  // A poll cycle delivers its values, then the poller declares the feed up.
+  network(903'580, 1.2e14, 0.025, 1);
+  engine.apply(feed_event(mempool, false, at(2)));
+  network(903'581, 1.2e14, 0.025, 3);
+  EXPECT_TRUE(engine.state(height)->stale);
+  engine.apply(feed_event(mempool, true, at(3)));
+  EXPECT_EQ(value(height), 903'581);
 }
 
 TEST_F(EngineTest, MinSourcesNotMetMeansNoAggregate) {
@@ -120,6 +133,8 @@ TEST_F(EngineTest, StaleNetworkFeedMakesHashpriceStale) {
   EXPECT_FALSE(has(engine.model().hashprice_usd_per_ph_day));
   EXPECT_TRUE(engine.state(engine.model().hashprice_usd_per_ph_day)->stale);
   engine.apply(feed_event(mempool, true, at(6)));
+  EXPECT_FALSE(has(engine.model().hashprice_usd_per_ph_day));  // until the inputs are refreshed
+  network(903'580, 1.2e14, 0.025, 7);
   EXPECT_TRUE(has(engine.model().hashprice_usd_per_ph_day));
 }
 

@@ -54,3 +54,20 @@ TEST(Cursor, StopsOrLoops) {
 
 }  // namespace
 }  // namespace hashwatch::feedsim
+
+namespace hashwatch::feedsim {
+namespace {
+
+TEST(MarketClock, ReconnectingClientsSeeTheMarketMoveOn) {
+  auto r = std::make_shared<const Recording>(trades());
+  auto clock = std::make_shared<MarketClock>();
+  Cursor first(r, true, clock);
+  EXPECT_EQ(first.next()->text, R"({"t":10,"T":1000,"p":"1.50"})");
+  for (int i = 0; i < 3; ++i) first.next();  // into cycle 1
+  Cursor second(r, true, clock);               // a reconnect starts after every cycle used
+  EXPECT_EQ(second.cycle(), 2u);
+  EXPECT_EQ(second.next()->text, R"({"t":16,"T":7000,"p":"1.50"})");
+}
+
+}  // namespace
+}  // namespace hashwatch::feedsim
