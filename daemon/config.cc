@@ -303,6 +303,16 @@ class Loader {
                      (want_ws ? "ws:// or wss://" : "http:// or https://") + " URL");
       }
     }
+    if (auto n = node["nodes"]) {  // power markets: settlement points, read like symbols
+      if (!n.IsSequence() || n.size() == 0) {
+        error(n, label + ".nodes: expected a non-empty list of settlement points");
+      } else {
+        for (const auto& s : n) {
+          std::string point;
+          if (scalar(s, label + ".nodes[]", point)) feed.symbols.push_back(point);
+        }
+      }
+    }
     if (auto n = node["symbols"]) {
       if (!n.IsSequence() || n.size() == 0) {
         error(n, label + ".symbols: expected a non-empty list of product ids");
@@ -341,6 +351,11 @@ class Loader {
       scalar(n, label + ".rpc_password_file", feed.rpc_password_file);
     }
     if (auto n = node["api_key_file"]) scalar(n, label + ".api_key_file", feed.api_key_file);
+    if (auto n = node["username"]) scalar(n, label + ".username", feed.username);
+    if (auto n = node["password_file"]) scalar(n, label + ".password_file", feed.password_file);
+    if (feed.kind == "ercot" && feed.symbols.empty()) {
+      error(node, label + ": missing required key \"nodes\" (e.g. [HB_WEST])");
+    }
     if (!feed.cookie_file.empty() && !feed.rpc_user.empty()) {
       error(node, label + ": use either cookie_file or rpc_user + rpc_password_file, not both");
     } else if (!feed.rpc_user.empty() && feed.rpc_password_file.empty()) {

@@ -45,8 +45,9 @@ class WsProtocol {
 // One HTTP request of a poll cycle.
 struct HttpRequestSpec {
   std::string method = "GET";
-  std::string target;  // path + query, appended to the base URL's path
-  std::string body;    // sent with Content-Type: application/json when not empty
+  std::string target;  // path + query, appended to the base URL's path; or an absolute http(s)
+                       // URL for a request to another host (its own connection)
+  std::string body;    // sent with Content-Type: application/json unless a header says otherwise
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -25,7 +25,10 @@ struct FeedConfig {
   std::string cookie_file;          // bitcoind: the node's .cookie (re-read after a 401)
   std::string rpc_user;             // bitcoind: user for rpc_password_file
   std::string rpc_password_file;    // bitcoind: file holding the RPC password
-  std::string api_key_file;         // hashrateindex: file holding the API key
+  std::string api_key_file;         // hashrateindex, ercot: file holding the API/subscription key
+  std::string username;             // ercot: API account (Azure AD B2C sign-in)
+  std::string password_file;        // ercot: file holding the account password
+  std::string token_url;            // ercot: B2C token endpoint
 
   bool operator==(const FeedConfig&) const = default;
 };

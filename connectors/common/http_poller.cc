@@ -89,18 +89,24 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
 
   // Sends `pending` and then whatever the protocol asks next on one connection. Returns false when
   // the cycle failed; leaves `pending` set when the server closed and the rest needs a new one.
+  static bool absolute(const std::optional<HttpRequestSpec>& spec) {
+    return spec && (spec->target.starts_with("http://") || spec->target.starts_with("https://"));
+  }
+
   template <class Stream>
-  asio::awaitable<bool> exchange(Stream& stream, std::optional<HttpRequestSpec>& pending) {
+  asio::awaitable<bool> exchange(Stream& stream, std::optional<HttpRequestSpec>& pending,
+                                 const Endpoint& ep, bool one_shot) {
     beast::flat_buffer buffer;
     while (pending && !stopped) {
       const HttpRequestSpec& spec = *pending;
-      http::request<http::string_body> req{http::string_to_verb(spec.method), prefix + spec.target, 11};
-      req.set(http::field::host, endpoint->host);
+      const std::string target = one_shot ? ep.target : prefix + spec.target;
+      http::request<http::string_body> req{http::string_to_verb(spec.method), target, 11};
+      req.set(http::field::host, ep.host);
       req.set(http::field::user_agent, "hashwatch/0.1");
       req.set(http::field::accept, "application/json, text/plain");
       for (const auto& [k, v] : spec.headers) req.set(k, v);
       if (!spec.body.empty()) {
-        req.set(http::field::content_type, "application/json");
+        if (req[http::field::content_type].empty()) req.set(http::field::content_type, "application/json");
         req.body() = spec.body;
       }
       req.keep_alive(true);
@@ -131,60 +137,81 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
         co_return false;
       }
       pending = protocol.next_request();
+      // A request to another host (e.g. a token endpoint) gets its own connection.
+      if (one_shot || absolute(pending)) break;
       if (!res.keep_alive()) break;  // the rest of the cycle needs a new connection
     }
     co_return !stopped;
   }
 
   template <class Stream>
-  asio::awaitable<bool> connect(Stream& stream, const tcp::resolver::results_type& results) {
+  asio::awaitable<bool> connect(Stream& stream, const tcp::resolver::results_type& results,
+                                const Endpoint& ep) {
     beast::get_lowest_layer(stream).expires_after(
         std::chrono::nanoseconds(options.request_timeout_ns));
-    auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(results, kTuple);
+    auto [cec, connected] = co_await beast::get_lowest_layer(stream).async_connect(results, kTuple);
+    if (stopped) co_return false;
     if (cec) {
-      error(ErrorKind::kConnect,
-            "connect " + endpoint->host + ":" + endpoint->port + ": " + cec.message());
+      error(ErrorKind::kConnect, "connect " + ep.host + ":" + ep.port + ": " + cec.message());
       co_return false;
     }
     co_return true;
   }
 
+  // One connection to `ep`, used for `pending` and what follows it on the same host.
+  asio::awaitable<bool> connection(const Endpoint& ep, std::optional<HttpRequestSpec>& pending,
+                                   bool one_shot) {
+    tcp::resolver resolver(io);
+    auto [rec, results] = co_await resolver.async_resolve(ep.host, ep.port, kTuple);
+    if (stopped) co_return false;
+    if (rec) {
+      error(ErrorKind::kConnect, "resolve " + ep.host + ": " + rec.message());
+      co_return false;
+    }
+    if (ep.tls) {
+      ssl::stream<beast::tcp_stream> stream(io, tls_ctx);
+      ForgetConnection forget{close_current};
+      close_current = [&stream]() { beast::get_lowest_layer(stream).close(); };
+      if (!SSL_set_tlsext_host_name(stream.native_handle(), ep.host.c_str())) {
+        error(ErrorKind::kConnect, "cannot set TLS SNI host name");
+        co_return false;
+      }
+      stream.set_verify_callback(ssl::host_name_verification(ep.host));
+      if (!co_await connect(stream, results, ep)) co_return false;
+      auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
+      if (stopped) co_return false;
+      if (hec) {
+        error(ErrorKind::kConnect, "TLS handshake with " + ep.host + ": " + hec.message());
+        co_return false;
+      }
+      const bool ok = co_await exchange(stream, pending, ep, one_shot);
+      beast::get_lowest_layer(stream).close();
+      co_return ok;
+    }
+    beast::tcp_stream stream(io);
+    ForgetConnection forget{close_current};
+    close_current = [&stream]() { stream.close(); };
+    if (!co_await connect(stream, results, ep)) co_return false;
+    const bool ok = co_await exchange(stream, pending, ep, one_shot);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_return ok;
+  }
+
   asio::awaitable<bool> cycle() {
     protocol.begin_cycle();
     std::optional<HttpRequestSpec> pending = protocol.next_request();
-    if (!pending) co_return true;
-    tcp::resolver resolver(io);
-    auto [rec, results] = co_await resolver.async_resolve(endpoint->host, endpoint->port, kTuple);
-    if (rec) {
-      error(ErrorKind::kConnect, "resolve " + endpoint->host + ": " + rec.message());
-      co_return false;
-    }
     while (pending && !stopped) {
-      if (endpoint->tls) {
-        ssl::stream<beast::tcp_stream> stream(io, tls_ctx);
-        ForgetConnection forget{close_current};
-        close_current = [&stream]() { beast::get_lowest_layer(stream).close(); };
-        if (!SSL_set_tlsext_host_name(stream.native_handle(), endpoint->host.c_str())) {
-          error(ErrorKind::kConnect, "cannot set TLS SNI host name");
+      if (absolute(pending)) {
+        std::string why;
+        auto other = parse_endpoint(pending->target, &why);
+        if (!other || other->websocket) {
+          error(ErrorKind::kConnect, "bad request URL " + pending->target + ": " + why);
           co_return false;
         }
-        stream.set_verify_callback(ssl::host_name_verification(endpoint->host));
-        if (!co_await connect(stream, results)) co_return false;
-        auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
-        if (hec) {
-          error(ErrorKind::kConnect, "TLS handshake with " + endpoint->host + ": " + hec.message());
-          co_return false;
-        }
-        if (!co_await exchange(stream, pending)) co_return false;
-        beast::get_lowest_layer(stream).close();
+        if (!co_await connection(*other, pending, /*one_shot=*/true)) co_return false;
       } else {
-        beast::tcp_stream stream(io);
-        ForgetConnection forget{close_current};
-        close_current = [&stream]() { stream.close(); };
-        if (!co_await connect(stream, results)) co_return false;
-        if (!co_await exchange(stream, pending)) co_return false;
-        beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        if (!co_await connection(*endpoint, pending, /*one_shot=*/false)) co_return false;
       }
     }
     co_return !stopped;

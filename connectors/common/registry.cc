@@ -7,6 +7,7 @@
 #include "connectors/hashrateindex/hashrateindex_feed.h"
 #include "connectors/bitstamp/bitstamp_feed.h"
 #include "connectors/coinbase/coinbase_feed.h"
+#include "connectors/ercot/ercot_feed.h"
 #include "connectors/kraken/kraken_feed.h"
 #include "connectors/mempool/mempool_feed.h"
 #include "connectors/mempool/mempool_ws_feed.h"
@@ -30,7 +31,11 @@ constexpr std::array<std::string_view, 9> kBitcoindKeys{
 constexpr std::array<std::string_view, 6> kHashrateIndexKeys{
     "url", "poll_interval", "stale_after", "backoff", "required", "api_key_file"};
 
-const std::array<ConnectorKind, 8> kKinds{{
+constexpr std::array<std::string_view, 9> kErcotKeys{
+    "url", "nodes", "poll_interval", "stale_after", "backoff", "required",
+    "api_key_file", "username", "password_file"};
+
+const std::array<ConnectorKind, 9> kKinds{{
     {"coinbase", "ws", true, kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},
     {"kraken", "ws", true, kExchangeKeys, &kraken::apply_defaults, &kraken::make_feed},
     {"binance", "ws", true, kBinanceKeys, &binance::apply_defaults, &binance::make_feed},
@@ -40,6 +45,7 @@ const std::array<ConnectorKind, 8> kKinds{{
     {"bitcoind", "http", false, kBitcoindKeys, &bitcoind::apply_defaults, &bitcoind::make_feed},
     {"hashrateindex", "http", false, kHashrateIndexKeys, &hashrateindex::apply_defaults,
      &hashrateindex::make_feed},
+    {"ercot", "http", false, kErcotKeys, &ercot::apply_defaults, &ercot::make_feed},
 }};
 
 }  // namespace
