@@ -353,6 +353,10 @@ class Loader {
     if (auto n = node["api_key_file"]) scalar(n, label + ".api_key_file", feed.api_key_file);
     if (auto n = node["username"]) scalar(n, label + ".username", feed.username);
     if (auto n = node["password_file"]) scalar(n, label + ".password_file", feed.password_file);
+    if (auto n = node["token_url"]; n && scalar(n, label + ".token_url", feed.token_url)) {
+      auto ep = connectors::parse_endpoint(feed.token_url);
+      if (!ep || ep->websocket) error(n, label + ".token_url: \"" + feed.token_url + "\" is not an http(s) URL");
+    }
     if (feed.kind == "ercot" && feed.symbols.empty()) {
       error(node, label + ": missing required key \"nodes\" (e.g. [HB_WEST])");
     }

@@ -160,8 +160,8 @@ bool ends_with_ci(std::string_view name, std::string_view suffix) {
   if (name.size() < suffix.size()) return false;
   name.remove_prefix(name.size() - suffix.size());
   for (std::size_t i = 0; i < suffix.size(); ++i) {
-    const char c = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-    if (c != suffix[i]) return false;
+    const char c = name[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != suffix[i]) return false;
   }
   return true;
 }
@@ -211,11 +211,12 @@ ZipResult unzip_oasis(std::string_view body, std::string& csv_out, std::string& 
     const std::size_t data_at = at + 30 + name_length + le(body, at + 28, 2);
     const bool deferred = (flags & kDataDescriptorFlag) != 0;
     // With bit 3 the local sizes are zero and follow the data; the central directory has them.
-    if ((deferred || (sizes.compressed == 0 && sizes.size == 0)) &&
-        !central_sizes(body, at, sizes) && deferred) {
+    if (deferred || (sizes.compressed == 0 && sizes.size == 0)) {
+      if (!central_sizes(body, at, sizes) && deferred) return ZipResult::kCorrupt;
+    }
+    if (data_at > body.size() || sizes.compressed > body.size() - data_at) {
       return ZipResult::kCorrupt;
     }
-    if (data_at > body.size() || sizes.compressed > body.size() - data_at) return ZipResult::kCorrupt;
     const std::string_view name = body.substr(at + 30, name_length);
     const std::string_view data = body.substr(data_at, sizes.compressed);
     if (ends_with_ci(name, ".xml")) {
@@ -231,7 +232,7 @@ ZipResult unzip_oasis(std::string_view body, std::string& csv_out, std::string& 
     }
     at = data_at + sizes.compressed;
     if (deferred) {  // crc, sizes, with an optional signature first
-      at += body.size() - at >= 4 && le(body, at, 4) == kDescriptorSig ? 16 : 12;
+      at += (body.size() - at >= 4 && le(body, at, 4) == kDescriptorSig) ? 16 : 12;
       if (at > body.size()) return ZipResult::kCorrupt;
     }
   }

@@ -19,11 +19,12 @@ struct Price {
   double price_usd_per_mwh = 0.0;
 };
 
-// Rows with LMP_TYPE == "LMP" (the total price), in file order; `out` is cleared first. Columns are
-// mapped by header name: INTERVALSTARTTIME_GMT, INTERVALENDTIME_GMT, NODE (or NODE_ID), LMP_TYPE and
-// the value column VALUE (PRC_INTVL_LMP), PRC (PRC_RTPD_LMP) or MW (PRC_LMP). A header line may
-// repeat (members of one zip joined); CRLF line ends are accepted. kMissingField for a missing column
-// or short row, kWrongType for an unparsable time or price, kBadValue for end <= start.
+// Rows with LMP_TYPE == "LMP" (the total price), in file order; `out` is cleared first. Columns
+// are mapped by header name: INTERVALSTARTTIME_GMT, INTERVALENDTIME_GMT, NODE (or NODE_ID),
+// LMP_TYPE and the value column VALUE (PRC_INTVL_LMP), PRC (PRC_RTPD_LMP) or MW (PRC_LMP). A header
+// line may repeat (members of one zip joined); CRLF line ends are accepted. kMissingField for a
+// missing column or short row, kWrongType for an unparsable time or price, kBadValue for
+// end <= start.
 ParseStatus parse_oasis_csv(std::string_view csv, std::vector<Price>& out);
 
 enum class ZipResult { kCsv, kErrorXml, kNotZip, kCorrupt };

@@ -63,6 +63,9 @@ class PollProtocol {
   // Returns false when it was not usable: the cycle then fails (and is retried with backoff).
   virtual bool on_response(unsigned status, std::string_view body, TimeNs recv_ns,
                            EventSink& out) = 0;
+  // For sources that publish on a cadence (power markets): receive time of the last new data. A
+  // feed whose polls succeed but whose market stopped publishing goes stale after stale_after.
+  virtual std::optional<TimeNs> last_new_data_ns() const { return std::nullopt; }
 };
 
 }  // namespace hashwatch::connectors

@@ -230,7 +230,15 @@ struct HttpPoller::Impl : std::enable_shared_from_this<HttpPoller::Impl> {
       }
       if (stopped) break;
       TimeNs delay = options.poll_interval_ns;
-      if (ok) {
+      const auto newest = protocol.last_new_data_ns();
+      const bool publishing =
+          !newest || wall_clock_ns() - *newest < options.stale_after_ns;
+      if (ok && !publishing) {
+        // The source answers, but has published nothing new for stale_after: stale all the same.
+        if (health.up()) error(ErrorKind::kStale, "no new data within stale_after");
+        set_up(false, wall_clock_ns());
+        backoff.reset();
+      } else if (ok) {
         last_success_ns = steady_ns();
         backoff.reset();
         set_up(true, wall_clock_ns());

@@ -31,9 +31,9 @@ constexpr std::array<std::string_view, 9> kBitcoindKeys{
 constexpr std::array<std::string_view, 6> kHashrateIndexKeys{
     "url", "poll_interval", "stale_after", "backoff", "required", "api_key_file"};
 
-constexpr std::array<std::string_view, 9> kErcotKeys{
+constexpr std::array<std::string_view, 10> kErcotKeys{
     "url", "nodes", "poll_interval", "stale_after", "backoff", "required",
-    "api_key_file", "username", "password_file"};
+    "api_key_file", "username", "password_file", "token_url"};
 
 const std::array<ConnectorKind, 9> kKinds{{
     {"coinbase", "ws", true, kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},

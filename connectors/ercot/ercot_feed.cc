@@ -164,7 +164,10 @@ bool ErcotProtocol::on_prices(std::string_view body, TimeNs recv_ns, EventSink& 
       stats_.sequence_gaps.fetch_add(skipped, std::memory_order_relaxed);
     }
     node.recent[start] = price;
-    if (is_new) node.last_interval_ns = start;
+    if (is_new) {
+      node.last_interval_ns = start;
+      last_new_interval_recv_ns_ = recv_ns;
+    }
     // A correction of an older interval only matters when it is the interval in force.
     if (is_new || start == node.last_interval_ns) {
       if (!out.push(rules::value_event(node.series, source_, price, start, recv_ns))) {

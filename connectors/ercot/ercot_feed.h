@@ -27,6 +27,7 @@ class ErcotProtocol final : public PollProtocol {
   void begin_cycle() override;
   std::optional<HttpRequestSpec> next_request() override;
   bool on_response(unsigned status, std::string_view body, TimeNs recv_ns, EventSink& out) override;
+  std::optional<TimeNs> last_new_data_ns() const override { return last_new_interval_recv_ns_; }
 
   // The delivery date queried (Central); tests set the clock.
   void set_now_for_test(TimeNs now_ns) { now_override_ns_ = now_ns; }
@@ -60,6 +61,7 @@ class ErcotProtocol final : public PollProtocol {
   std::string date_;  // yyyy-MM-dd being queried
   std::optional<TimeNs> now_override_ns_;
   std::uint64_t missing_intervals_ = 0;
+  std::optional<TimeNs> last_new_interval_recv_ns_;
 };
 
 void apply_defaults(FeedConfig& config);

@@ -15,5 +15,7 @@ std::unique_ptr<WsFormat> make_mempool_ws_format(const SimOptions& options);
 // bitcoind JSON-RPC and the Hashrate Index API (REST).
 std::unique_ptr<RestFormat> make_bitcoind_format(const SimOptions& options);
 std::unique_ptr<RestFormat> make_hashrateindex_format(const SimOptions& options);
+// ERCOT's public API with recorded prices.
+std::unique_ptr<RestFormat> make_ercot_format(const SimOptions& options);
 
 }  // namespace hashwatch::feedsim

@@ -17,6 +17,8 @@ struct SimOptions {
   std::string fixtures_dir;
   double rate_per_s = 10.0;  // streamed frames per second per connection
   bool loop = false;         // replay recordings forever (ids and times shifted per cycle)
+  std::string ercot_day = "2025-07-01";  // the recorded ERCOT day replayed as "today"
+  double ercot_publish_period_s = 900;   // a new 15-min interval is published this often
 };
 
 struct Frame {
@@ -68,6 +70,7 @@ struct RestRequest {
   std::string_view body;
   std::string_view authorization;  // Authorization header
   std::string_view api_key;        // X-Hi-Api-Key header
+  std::string_view subscription_key;  // Ocp-Apim-Subscription-Key header
 };
 
 class RestFormat {

@@ -27,6 +27,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cli.add_flag("--loop", options.loop, "replay recordings forever, shifting ids and times");
+  cli.add_option("--ercot-day", options.ercot_day, "recorded ERCOT day replayed for other dates")
+      ->capture_default_str();
+  cli.add_option("--ercot-publish-period", options.ercot_publish_period_s,
+                 "seconds between two published ERCOT intervals")
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("feedsim"));
@@ -50,6 +55,7 @@ int main(int argc, char** argv) {
     rest.push_back(make_mempool_format(options));
     rest.push_back(make_bitcoind_format(options));
     rest.push_back(make_hashrateindex_format(options));
+    rest.push_back(make_ercot_format(options));
     Server server(io, options, std::move(ws), std::move(rest));
     std::string error;
     if (!server.listen(host, static_cast<std::uint16_t>(port), &error)) {

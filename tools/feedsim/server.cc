@@ -248,7 +248,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         if (path.starts_with(prefix + "/")) {
           const RestRequest request{req.method_string(), std::string_view(path).substr(prefix.size()),
                                     query, req.body(), req[http::field::authorization],
-                                    req["X-Hi-Api-Key"]};
+                                    req["X-Hi-Api-Key"], req["Ocp-Apim-Subscription-Key"]};
           RestResponse r = f->handle(request);
           res.result(static_cast<http::status>(r.status));
           res.set(http::field::content_type, r.content_type);
