@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -14,6 +15,8 @@
 
 #include "connectors/common/registry.h"
 #include "connectors/common/url.h"
+#include "rules/local_time.h"
+#include "rules/model/tariff.h"
 
 namespace hashwatch::daemon {
 
@@ -253,6 +256,116 @@ class Loader {
     }
   }
 
+  static std::optional<unsigned> weekday(std::string_view s) {
+    static constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    for (unsigned i = 0; i < 7; ++i) {
+      if (s == kDays[i]) return i + 1;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<int> minute_of_day(const YAML::Node& n, const std::string& what) {
+    std::string s;
+    if (!scalar(n, what, s)) return std::nullopt;
+    int h = -1, m = -1;
+    if (s.size() == 5 && s[2] == ':') {
+      auto [p1, e1] = std::from_chars(s.data(), s.data() + 2, h);
+      auto [p2, e2] = std::from_chars(s.data() + 3, s.data() + 5, m);
+      if (e1 != std::errc() || e2 != std::errc()) h = -1;
+    }
+    if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0)) {
+      error(n, what + ": \"" + s + "\" is not a time of day HH:MM (00:00 to 24:00)");
+      return std::nullopt;
+    }
+    return h * 60 + m;
+  }
+
+  std::shared_ptr<const rules::Tariff> load_tariff(const YAML::Node& node, const std::string& label) {
+    auto t = std::make_shared<rules::Tariff>();
+    double v = 0;
+    if (auto n = node["fixed_usd_per_mwh"]; n && number(n, label + ".fixed_usd_per_mwh", v)) t->fixed_usd_per_mwh = v;
+    if (auto n = node["base_usd_per_mwh"]) number(n, label + ".base_usd_per_mwh", t->base_usd_per_mwh);
+    if (auto n = node["adder_usd_per_mwh"]) number(n, label + ".adder_usd_per_mwh", t->adder_usd_per_mwh);
+    if (auto n = node["zone"]) {
+      std::string zone;
+      if (scalar(n, label + ".zone", zone)) {
+        t->zone = rules::TimeZone::find(zone);
+        if (!t->zone) error(n, label + ".zone: \"" + zone + "\" is not a time zone (e.g. America/Chicago)");
+      }
+    }
+    if (auto n = node["holiday_weekday"]) {
+      std::string d;
+      if (scalar(n, label + ".holiday_weekday", d)) {
+        if (auto w = weekday(d)) t->holiday_weekday = *w;
+        else error(n, label + ".holiday_weekday: \"" + d + "\" is not mon..sun");
+      }
+    }
+    if (auto n = node["holidays"]) {
+      if (!n.IsSequence()) {
+        error(n, label + ".holidays: expected a list of dates (YYYY-MM-DD)");
+      } else {
+        for (const auto& h : n) {
+          std::string d;
+          if (!scalar(h, label + ".holidays[]", d)) continue;
+          int y = 0, mo = 0, da = 0;
+          if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &mo, &da) != 3 || mo < 1 || mo > 12 || da < 1 || da > 31) {
+            error(h, label + ".holidays[]: \"" + d + "\" is not a date YYYY-MM-DD");
+            continue;
+          }
+          t->holidays.push_back(rules::LocalDate{y, static_cast<unsigned>(mo), static_cast<unsigned>(da)});
+        }
+      }
+    }
+    if (auto n = node["periods"]) {
+      if (!n.IsSequence()) {
+        error(n, label + ".periods: expected a list");
+      } else {
+        for (std::size_t i = 0; i < n.size(); ++i) {
+          const YAML::Node p = n[i];
+          const std::string where = label + ".periods[" + std::to_string(i) + "]";
+          if (!expect_map(p, where)) continue;
+          check_keys(p, where, {"name", "days", "start", "end", "price_usd_per_mwh"});
+          rules::TouPeriod period;
+          if (auto x = p["name"]) scalar(x, where + ".name", period.name);
+          if (auto x = p["days"]) {
+            period.days = 0;
+            std::vector<YAML::Node> items;
+            if (x.IsSequence()) {
+              for (const auto& d : x) items.push_back(d);
+            } else {
+              items.push_back(x);
+            }
+            for (const auto& d : items) {
+              std::string day;
+              if (!scalar(d, where + ".days", day)) continue;
+              if (day == "weekdays") period.days |= rules::kWeekdays;
+              else if (day == "weekends") period.days |= rules::kWeekends;
+              else if (day == "all") period.days |= 0x7F;
+              else if (auto w = weekday(day)) period.days |= static_cast<std::uint8_t>(1u << (*w - 1));
+              else error(d, where + ".days: \"" + day + "\" is not mon..sun, weekdays, weekends or all");
+            }
+          }
+          auto start = p["start"] ? minute_of_day(p["start"], where + ".start") : std::optional<int>(0);
+          auto end = p["end"] ? minute_of_day(p["end"], where + ".end") : std::optional<int>(1440);
+          if (start) period.start_minute = *start;
+          if (end) period.end_minute = *end;
+          if (auto x = p["price_usd_per_mwh"]) {
+            number(x, where + ".price_usd_per_mwh", period.price_usd_per_mwh);
+          } else {
+            error(p, where + ": missing required key \"price_usd_per_mwh\"");
+          }
+          t->periods.push_back(std::move(period));
+        }
+      }
+    }
+    if (t->fixed_usd_per_mwh && (!t->periods.empty() || node["base_usd_per_mwh"])) {
+      error(node, label + ": a tariff is either fixed_usd_per_mwh or a schedule (base_usd_per_mwh, periods), not both");
+    } else if (!t->fixed_usd_per_mwh && !t->zone) {
+      error(node, label + ": a schedule needs \"zone\" (the tariff's local time zone), or use fixed_usd_per_mwh");
+    }
+    return t;
+  }
+
   void load_feed(const YAML::Node& node, std::size_t index, std::set<std::string>& names,
                  std::vector<connectors::FeedConfig>& out) {
     const std::string where = "feeds[" + std::to_string(index) + "]";
@@ -373,6 +486,7 @@ class Loader {
         error(n, label + ".backoff: max must not be less than initial");
       }
     }
+    if (feed.kind == "tariff") feed.tariff = load_tariff(node, label);
     kind->apply_defaults(feed);
     out.push_back(std::move(feed));
   }

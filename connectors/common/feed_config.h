@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "rules/model/tariff.h"
 #include "rules/time.h"
 
 namespace hashwatch::connectors {
@@ -29,6 +31,7 @@ struct FeedConfig {
   std::string username;             // ercot: API account (Azure AD B2C sign-in)
   std::string password_file;        // ercot: file holding the account password
   std::string token_url;            // ercot: B2C token endpoint
+  std::shared_ptr<const rules::Tariff> tariff;  // tariff: the schedule (validated by the loader)
 
   bool operator==(const FeedConfig&) const = default;
 };

@@ -10,6 +10,7 @@
 #include "connectors/ercot/ercot_feed.h"
 #include "connectors/kraken/kraken_feed.h"
 #include "connectors/mempool/mempool_feed.h"
+#include "connectors/tariff/tariff_feed.h"
 #include "connectors/mempool/mempool_ws_feed.h"
 
 namespace hashwatch::connectors {
@@ -35,7 +36,11 @@ constexpr std::array<std::string_view, 10> kErcotKeys{
     "url", "nodes", "poll_interval", "stale_after", "backoff", "required",
     "api_key_file", "username", "password_file", "token_url"};
 
-const std::array<ConnectorKind, 9> kKinds{{
+constexpr std::array<std::string_view, 8> kTariffKeys{
+    "zone", "fixed_usd_per_mwh", "base_usd_per_mwh", "periods", "holidays", "holiday_weekday",
+    "adder_usd_per_mwh", "required"};
+
+const std::array<ConnectorKind, 10> kKinds{{
     {"coinbase", "ws", true, kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},
     {"kraken", "ws", true, kExchangeKeys, &kraken::apply_defaults, &kraken::make_feed},
     {"binance", "ws", true, kBinanceKeys, &binance::apply_defaults, &binance::make_feed},
@@ -46,6 +51,7 @@ const std::array<ConnectorKind, 9> kKinds{{
     {"hashrateindex", "http", false, kHashrateIndexKeys, &hashrateindex::apply_defaults,
      &hashrateindex::make_feed},
     {"ercot", "http", false, kErcotKeys, &ercot::apply_defaults, &ercot::make_feed},
+    {"tariff", "", false, kTariffKeys, &tariff::apply_defaults, &tariff::make_feed},
 }};
 
 }  // namespace

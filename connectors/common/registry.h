@@ -34,7 +34,7 @@ using FeedFactory = std::unique_ptr<Feed> (*)(const FeedConfig&, boost::asio::io
 
 struct ConnectorKind {
   std::string_view kind;
-  std::string_view url_schemes;  // "ws" (ws:// or wss://) or "http" (http:// or https://)
+  std::string_view url_schemes;  // "ws" (ws:// or wss://), "http" (http:// or https://), "" (no URL)
   bool price_source;             // feeds btc_usd{source}: counts for the aggregate and /readyz
   std::span<const std::string_view> keys;  // accepted YAML keys besides name/kind
   void (*apply_defaults)(FeedConfig&);

@@ -77,7 +77,7 @@ TEST(Config, UnknownKindListsSupported) {
   auto r = load("feeds:\n  - {name: x, kind: ftx}\n");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].to_string(),
-            "test.yaml:2:21: feeds[0] (x).kind: unknown kind \"ftx\" (supported: coinbase, kraken, binance, bitstamp, mempool, mempool_ws, bitcoind, hashrateindex, ercot)");
+            "test.yaml:2:21: feeds[0] (x).kind: unknown kind \"ftx\" (supported: coinbase, kraken, binance, bitstamp, mempool, mempool_ws, bitcoind, hashrateindex, ercot, tariff)");
 }
 
 TEST(Config, WrongUrlSchemeForKind) {
@@ -134,6 +134,60 @@ TEST(Config, ShippedExamplesAreValid) {
     auto r = load_config_file(hashwatch::testing::source_path(f));
     EXPECT_TRUE(r.ok()) << f << ": " << ::testing::PrintToString(messages(r));
   }
+}
+
+}  // namespace
+}  // namespace hashwatch::daemon
+
+namespace hashwatch::daemon {
+namespace {
+
+TEST(TariffConfig, TimeOfUseSchedule) {
+  auto r = load_config_string(
+      "feeds:\n"
+      "  - name: austin-tou\n"
+      "    kind: tariff\n"
+      "    zone: America/Chicago\n"
+      "    base_usd_per_mwh: 40\n"
+      "    adder_usd_per_mwh: 4.5\n"
+      "    holidays: [2025-07-04]\n"
+      "    periods:\n"
+      "      - {name: on_peak, days: weekdays, start: \"14:00\", end: \"20:00\", price_usd_per_mwh: 95}\n"
+      "      - {name: night, days: [sat, sun], start: \"22:00\", end: \"06:00\", price_usd_per_mwh: 20}\n",
+      "t.yaml");
+  ASSERT_TRUE(r.ok()) << r.errors[0].to_string();
+  const auto& t = *r.config->feeds[0].tariff;
+  ASSERT_EQ(t.periods.size(), 2u);
+  EXPECT_EQ(t.periods[0].days, rules::kWeekdays);
+  EXPECT_EQ(t.periods[0].start_minute, 14 * 60);
+  EXPECT_EQ(t.periods[1].days, rules::kWeekends);
+  EXPECT_EQ(t.periods[1].end_minute, 6 * 60);
+  EXPECT_EQ(t.adder_usd_per_mwh, 4.5);
+  ASSERT_EQ(t.holidays.size(), 1u);
+  EXPECT_EQ(t.zone->name(), "America/Chicago");
+}
+
+TEST(TariffConfig, ErrorsHavePositions) {
+  auto r = load_config_string(
+      "feeds:\n"
+      "  - name: bad\n"
+      "    kind: tariff\n"
+      "    zone: America/Nowhere\n"
+      "    periods:\n"
+      "      - {days: [funday], start: \"25:00\", price_usd_per_mwh: 1}\n",
+      "t.yaml");
+  EXPECT_EQ(messages(r), (std::vector<std::string>{
+      "t.yaml:4:11: feeds[0] (bad).zone: \"America/Nowhere\" is not a time zone (e.g. America/Chicago)",
+      "t.yaml:6:17: feeds[0] (bad).periods[0].days: \"funday\" is not mon..sun, weekdays, weekends or all",
+      "t.yaml:6:33: feeds[0] (bad).periods[0].start: \"25:00\" is not a time of day HH:MM (00:00 to 24:00)",
+      "t.yaml:2:5: feeds[0] (bad): a schedule needs \"zone\" (the tariff's local time zone), or use fixed_usd_per_mwh",
+  }));
+}
+
+TEST(TariffConfig, FixedPriceTakesNoUrl) {
+  auto r = load_config_string("feeds:\n  - {name: ppa, kind: tariff, fixed_usd_per_mwh: 38, url: \"http://x\"}\n", "t.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("unknown key \"url\""), std::string::npos);
 }
 
 }  // namespace
