@@ -443,8 +443,11 @@ class Loader {
       }
     }
     if (auto n = node["channel"]; n && scalar(n, label + ".channel", feed.channel)) {
-      if (feed.channel != "trade" && feed.channel != "bookTicker") {
-        error(n, label + ".channel: \"" + feed.channel + "\" is not trade or bookTicker");
+      const bool ok = feed.kind == "caiso" ? (feed.channel == "rtd" || feed.channel == "fmm")
+                                           : (feed.channel == "trade" || feed.channel == "bookTicker");
+      if (!ok) {
+        error(n, label + ".channel: \"" + feed.channel + "\" is not " +
+                     (feed.kind == "caiso" ? "rtd or fmm" : "trade or bookTicker"));
       }
     }
     if (auto n = node["stale_after"]) duration(n, label + ".stale_after", feed.stale_after_ns);

@@ -6,7 +6,10 @@
 #include "connectors/bitcoind/bitcoind_feed.h"
 #include "connectors/hashrateindex/hashrateindex_feed.h"
 #include "connectors/bitstamp/bitstamp_feed.h"
+#include "connectors/caiso/caiso_feed.h"
 #include "connectors/coinbase/coinbase_feed.h"
+#include "connectors/miso/miso_feed.h"
+#include "connectors/pjm/pjm_feed.h"
 #include "connectors/ercot/ercot_feed.h"
 #include "connectors/kraken/kraken_feed.h"
 #include "connectors/mempool/mempool_feed.h"
@@ -40,7 +43,12 @@ constexpr std::array<std::string_view, 8> kTariffKeys{
     "zone", "fixed_usd_per_mwh", "base_usd_per_mwh", "periods", "holidays", "holiday_weekday",
     "adder_usd_per_mwh", "required"};
 
-const std::array<ConnectorKind, 10> kKinds{{
+constexpr std::array<std::string_view, 7> kIsoKeys{"url", "nodes", "channel", "poll_interval",
+                                                   "stale_after", "backoff", "required"};
+constexpr std::array<std::string_view, 7> kPjmKeys{"url", "nodes", "poll_interval", "stale_after",
+                                                   "backoff", "required", "api_key_file"};
+
+const std::array<ConnectorKind, 13> kKinds{{
     {"coinbase", "ws", true, kExchangeKeys, &coinbase::apply_defaults, &coinbase::make_feed},
     {"kraken", "ws", true, kExchangeKeys, &kraken::apply_defaults, &kraken::make_feed},
     {"binance", "ws", true, kBinanceKeys, &binance::apply_defaults, &binance::make_feed},
@@ -51,6 +59,9 @@ const std::array<ConnectorKind, 10> kKinds{{
     {"hashrateindex", "http", false, kHashrateIndexKeys, &hashrateindex::apply_defaults,
      &hashrateindex::make_feed},
     {"ercot", "http", false, kErcotKeys, &ercot::apply_defaults, &ercot::make_feed},
+    {"caiso", "http", false, kIsoKeys, &caiso::apply_defaults, &caiso::make_feed},
+    {"pjm", "http", false, kPjmKeys, &pjm::apply_defaults, &pjm::make_feed},
+    {"miso", "http", false, kIsoKeys, &miso::apply_defaults, &miso::make_feed},
     {"tariff", "", false, kTariffKeys, &tariff::apply_defaults, &tariff::make_feed},
 }};
 

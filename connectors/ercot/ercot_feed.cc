@@ -49,13 +49,10 @@ ErcotProtocol::ErcotProtocol(const FeedConfig& config, rules::SeriesRegistry& re
     : config_(config),
       stats_(stats),
       source_(source),
+      prices_("ercot", config_.symbols, kIntervalNs, registry, stats, source),
       central_(*rules::TimeZone::find("America/Chicago")),
       parser_(make_json_parser()),
-      log_(config_.name) {
-  for (const std::string& node : config_.symbols) {
-    nodes_.push_back(Node{node, registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", node}}), 0, {}});
-  }
-}
+      log_(config_.name) {}
 
 ErcotProtocol::~ErcotProtocol() = default;
 
@@ -76,7 +73,7 @@ void ErcotProtocol::begin_cycle() {
 HttpRequestSpec ErcotProtocol::prices_request() const {
   HttpRequestSpec spec;
   spec.target = "/np6-905-cd/spp_node_zone_hub?deliveryDateFrom=" + date_ + "&deliveryDateTo=" + date_ +
-                "&settlementPoint=" + nodes_[node_index_].name + "&size=1000&page=" + std::to_string(page_);
+                "&settlementPoint=" + prices_.nodes()[node_index_] + "&size=1000&page=" + std::to_string(page_);
   if (!subscription_key_.empty()) spec.headers.emplace_back("Ocp-Apim-Subscription-Key", subscription_key_);
   if (!id_token_.empty()) spec.headers.emplace_back("Authorization", "Bearer " + id_token_);
   return spec;
@@ -95,7 +92,7 @@ std::optional<HttpRequestSpec> ErcotProtocol::next_request() {
       return spec;
     }
     case Step::kPrices:
-      if (node_index_ >= nodes_.size()) return std::nullopt;
+      if (node_index_ >= prices_.nodes().size()) return std::nullopt;
       return prices_request();
     case Step::kDone:
       return std::nullopt;
@@ -127,7 +124,7 @@ bool ErcotProtocol::on_response(unsigned status, std::string_view body, TimeNs r
     id_token_.clear();  // sign in again next cycle
     subscription_key_.clear();
   }
-  if (!http_ok(status, "GET " + nodes_[node_index_].name + " prices", body, stats_, log_, recv_ns)) {
+  if (!http_ok(status, "GET " + prices_.nodes()[node_index_] + " prices", body, stats_, log_, recv_ns)) {
     return false;
   }
   return on_prices(body, recv_ns, out);
@@ -139,45 +136,18 @@ bool ErcotProtocol::on_prices(std::string_view body, TimeNs recv_ns, EventSink& 
     report_parse_error(stats_, log_, st, body, recv_ns);
     return false;
   }
-  Node& node = nodes_[node_index_];
-  // Rows in time order, so intervals are emitted oldest first and gaps are seen.
-  std::vector<std::pair<TimeNs, double>> intervals;
+  const std::string& node = prices_.nodes()[node_index_];
   for (const SppRow& row : page.rows) {
-    if (row.point != node.name) continue;
+    if (row.point != node) continue;
     auto start = interval_start_utc(central_, row.year, row.month, row.day, row.hour_ending, row.interval,
                                     row.dst_flag);
     if (!start) {
       report_parse_error(stats_, log_, ParseStatus::kBadValue, "interval that does not exist: " + row.point, recv_ns);
       continue;
     }
-    intervals.emplace_back(*start, row.price_usd_per_mwh);
+    prices_.offer(node, *start, row.price_usd_per_mwh);
   }
-  std::sort(intervals.begin(), intervals.end());
-  for (const auto& [start, price] : intervals) {
-    const bool is_new = start > node.last_interval_ns;
-    auto known = node.recent.find(start);
-    const bool corrected = !is_new && known != node.recent.end() && known->second != price;
-    if (!is_new && !corrected) continue;
-    if (is_new && node.last_interval_ns != 0 && start > node.last_interval_ns + kIntervalNs) {
-      const auto skipped = static_cast<std::uint64_t>((start - node.last_interval_ns) / kIntervalNs - 1);
-      missing_intervals_ += skipped;
-      stats_.sequence_gaps.fetch_add(skipped, std::memory_order_relaxed);
-    }
-    node.recent[start] = price;
-    if (is_new) {
-      node.last_interval_ns = start;
-      last_new_interval_recv_ns_ = recv_ns;
-    }
-    // A correction of an older interval only matters when it is the interval in force.
-    if (is_new || start == node.last_interval_ns) {
-      if (!out.push(rules::value_event(node.series, source_, price, start, recv_ns))) {
-        stats_.count_error(ErrorKind::kQueueFull);
-      }
-    }
-  }
-  while (!node.recent.empty() && node.recent.begin()->first < node.last_interval_ns - kNsPerDay) {
-    node.recent.erase(node.recent.begin());
-  }
+  prices_.flush(recv_ns, out);
   if (page.current_page < page.total_pages) {
     ++page_;
   } else {

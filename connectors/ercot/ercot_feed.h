@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connectors/common/connector.h"
+#include "connectors/common/interval_prices.h"
 #include "connectors/common/json_parser.h"
 #include "connectors/common/registry.h"
 #include "rules/local_time.h"
@@ -27,19 +28,13 @@ class ErcotProtocol final : public PollProtocol {
   void begin_cycle() override;
   std::optional<HttpRequestSpec> next_request() override;
   bool on_response(unsigned status, std::string_view body, TimeNs recv_ns, EventSink& out) override;
-  std::optional<TimeNs> last_new_data_ns() const override { return last_new_interval_recv_ns_; }
+  std::optional<TimeNs> last_new_data_ns() const override { return prices_.last_new_data_ns(); }
 
   // The delivery date queried (Central); tests set the clock.
   void set_now_for_test(TimeNs now_ns) { now_override_ns_ = now_ns; }
-  std::uint64_t missing_intervals() const { return missing_intervals_; }
+  std::uint64_t missing_intervals() const { return prices_.missing_intervals(); }
 
  private:
-  struct Node {
-    std::string name;
-    rules::SeriesId series;
-    TimeNs last_interval_ns = 0;
-    std::map<TimeNs, double> recent;  // interval start → price, for corrections (last day)
-  };
   enum class Step { kToken, kPrices, kDone };
   HttpRequestSpec prices_request() const;
   bool on_prices(std::string_view body, TimeNs recv_ns, EventSink& out);
@@ -47,7 +42,7 @@ class ErcotProtocol final : public PollProtocol {
   const FeedConfig& config_;
   FeedStats& stats_;
   rules::SourceId source_;
-  std::vector<Node> nodes_;
+  IntervalPrices prices_;
   rules::TimeZone central_;
   JsonParserPtr parser_;
   ErrorLog log_;
@@ -60,8 +55,6 @@ class ErcotProtocol final : public PollProtocol {
   int page_ = 1;
   std::string date_;  // yyyy-MM-dd being queried
   std::optional<TimeNs> now_override_ns_;
-  std::uint64_t missing_intervals_ = 0;
-  std::optional<TimeNs> last_new_interval_recv_ns_;
 };
 
 void apply_defaults(FeedConfig& config);

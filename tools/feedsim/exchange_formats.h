@@ -17,5 +17,9 @@ std::unique_ptr<RestFormat> make_bitcoind_format(const SimOptions& options);
 std::unique_ptr<RestFormat> make_hashrateindex_format(const SimOptions& options);
 // ERCOT's public API with recorded prices.
 std::unique_ptr<RestFormat> make_ercot_format(const SimOptions& options);
+// CAISO OASIS, PJM Data Miner 2 and MISO's public API with recorded intervals.
+std::unique_ptr<RestFormat> make_caiso_format(const SimOptions& options);
+std::unique_ptr<RestFormat> make_pjm_format(const SimOptions& options);
+std::unique_ptr<RestFormat> make_miso_format(const SimOptions& options);
 
 }  // namespace hashwatch::feedsim

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
     rest.push_back(make_bitcoind_format(options));
     rest.push_back(make_hashrateindex_format(options));
     rest.push_back(make_ercot_format(options));
+    rest.push_back(make_caiso_format(options));
+    rest.push_back(make_pjm_format(options));
+    rest.push_back(make_miso_format(options));
     Server server(io, options, std::move(ws), std::move(rest));
     std::string error;
     if (!server.listen(host, static_cast<std::uint16_t>(port), &error)) {

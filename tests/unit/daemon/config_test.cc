@@ -77,7 +77,7 @@ TEST(Config, UnknownKindListsSupported) {
   auto r = load("feeds:\n  - {name: x, kind: ftx}\n");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].to_string(),
-            "test.yaml:2:21: feeds[0] (x).kind: unknown kind \"ftx\" (supported: coinbase, kraken, binance, bitstamp, mempool, mempool_ws, bitcoind, hashrateindex, ercot, tariff)");
+            "test.yaml:2:21: feeds[0] (x).kind: unknown kind \"ftx\" (supported: coinbase, kraken, binance, bitstamp, mempool, mempool_ws, bitcoind, hashrateindex, ercot, caiso, pjm, miso, tariff)");
 }
 
 TEST(Config, WrongUrlSchemeForKind) {
