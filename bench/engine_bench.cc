@@ -13,7 +13,7 @@ using namespace hashwatch::rules;
 
 struct Setup {
   SeriesRegistry registry;
-  Engine engine{registry, EngineConfig{AggregateConfig{2, 1.0}}};
+  Engine engine{registry, EngineConfig{AggregateConfig{2, 1.0}, {}, {}}};
   std::vector<Event> events;
 
   Setup() {

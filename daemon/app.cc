@@ -38,12 +38,38 @@ namespace {
 constexpr std::size_t kRingCapacity = 1 << 16;
 constexpr TimeNs kEngineTickNs = 100 * kNsPerMs;
 
-rules::EngineConfig engine_config(const Config& config) {
+}  // namespace
+
+rules::EngineConfig engine_config(const Config& config, rules::SeriesRegistry& registry) {
   rules::EngineConfig ec;
   ec.price.min_sources = config.price.min_sources;
   ec.price.max_deviation_pct = config.price.max_deviation_pct;
+  ec.btc_holdings = config.btc_holdings;
+  for (const SiteConfig& site : config.sites) {
+    auto totals = rules::fleet_totals(site.fleet, config.miners);
+    if (!totals) continue;  // validated by the loader
+    rules::SiteSpec spec;
+    spec.name = site.name;
+    spec.fleet = *totals;
+    spec.params = rules::SiteParams{site.pool_fee_pct, site.opex_usd_per_mwh, site.power.resale, site.hosting,
+                                    site.hysteresis_usd_per_mwh};
+    spec.fixed_usd_per_mwh = site.power.fixed_usd_per_mwh;
+    spec.adder_usd_per_mwh = site.power.adder_usd_per_mwh;
+    const auto price_series = [&](const std::string& market, const std::string& node) {
+      return registry.intern("power_price_usd_per_mwh", {{"market", market}, {"node", node}});
+    };
+    if (!site.power.tariff.empty()) {
+      spec.power_series = price_series("tariff", site.power.tariff);
+    } else if (!site.power.fixed_usd_per_mwh) {
+      spec.power_series = price_series(site.power.market, site.power.node);
+    }
+    if (site.power.resale) spec.resale_series = price_series(site.power.market, site.power.node);
+    ec.sites.push_back(std::move(spec));
+  }
   return ec;
 }
+
+namespace {
 
 std::string read_token(const std::string& path) {
   if (path.empty()) return {};
@@ -67,7 +93,7 @@ struct App::Impl : connectors::EventSink {
       : config_path(std::move(path)),
         config(std::make_shared<const Config>(std::move(cfg))),
         ring(kRingCapacity),
-        engine(registry, engine_config(*config.load())),
+        engine(registry, engine_config(*config.load(), registry)),
         server(io, [this](const HttpRequest& r) { return handle(r); }) {}
 
   // --- shared ---
@@ -287,7 +313,7 @@ struct App::Impl : connectors::EventSink {
     set_log_level(next->log.level);
     {
       std::lock_guard lock(pending_mu);
-      pending_engine_config = engine_config(*next);
+      pending_engine_config = engine_config(*next, registry);
       has_pending.store(true, std::memory_order_release);
     }
     if (engine_sleeping.load()) wake.release();

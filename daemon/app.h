@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daemon/config.h"
+#include "rules/engine.h"
 
 namespace hashwatch::daemon {
 
@@ -22,5 +23,9 @@ class App {
 };
 
 void set_log_level(const std::string& level);
+
+// The engine's view of a configuration: price settings, sites with their fleet totals and power
+// price series, treasury.
+rules::EngineConfig engine_config(const Config& config, rules::SeriesRegistry& registry);
 
 }  // namespace hashwatch::daemon

@@ -494,18 +494,136 @@ class Loader {
     out.push_back(std::move(feed));
   }
 
+  void load_miners(const YAML::Node& node, std::vector<rules::MinerModel>& models) {
+    if (!node.IsSequence()) {
+      error(node, "miners: expected a list");
+      return;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const YAML::Node m = node[i];
+      const std::string where = "miners[" + std::to_string(i) + "]";
+      if (!expect_map(m, where)) continue;
+      check_keys(m, where, {"model", "hashrate_th_s", "power_w"});
+      rules::MinerModel model;
+      bool ok = m["model"] && scalar(m["model"], where + ".model", model.name);
+      ok &= m["hashrate_th_s"] && number(m["hashrate_th_s"], where + ".hashrate_th_s", model.hashrate_th_s);
+      ok &= m["power_w"] && number(m["power_w"], where + ".power_w", model.power_w);
+      if (!ok || !(model.hashrate_th_s > 0) || !(model.power_w > 0)) {
+        error(m, where + ": needs model, hashrate_th_s > 0 and power_w > 0");
+        continue;
+      }
+      auto it = std::find_if(models.begin(), models.end(), [&](const auto& x) { return x.name == model.name; });
+      if (it != models.end()) *it = model;
+      else models.push_back(model);
+    }
+  }
+
+  void load_sites(const YAML::Node& node, const std::vector<rules::MinerModel>& models,
+                  std::vector<SiteConfig>& sites) {
+    if (!node.IsSequence()) {
+      error(node, "sites: expected a list");
+      return;
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const YAML::Node n = node[i];
+      std::string where = "sites[" + std::to_string(i) + "]";
+      if (!expect_map(n, where)) continue;
+      SiteConfig site;
+      if (!n["name"] || !scalar(n["name"], where + ".name", site.name) || site.name.empty()) {
+        error(n, where + ": missing required key \"name\"");
+      } else if (!names.insert(site.name).second) {
+        error(n["name"], where + ".name: duplicate site name \"" + site.name + "\"");
+      }
+      if (!site.name.empty()) where += " (" + site.name + ")";
+      check_keys(n, where, {"name", "power", "fleet", "pool_fee_pct", "opex_usd_per_mwh", "hosting",
+                            "hysteresis_usd_per_mwh"});
+      if (auto p = n["power"]; p && expect_map(p, where + ".power")) {
+        check_keys(p, where + ".power", {"market", "node", "tariff", "fixed_usd_per_mwh", "adder_usd_per_mwh", "resale"});
+        if (auto x = p["market"]) scalar(x, where + ".power.market", site.power.market);
+        if (auto x = p["node"]) scalar(x, where + ".power.node", site.power.node);
+        if (auto x = p["tariff"]) scalar(x, where + ".power.tariff", site.power.tariff);
+        double v = 0;
+        if (auto x = p["fixed_usd_per_mwh"]; x && number(x, where + ".power.fixed_usd_per_mwh", v)) site.power.fixed_usd_per_mwh = v;
+        if (auto x = p["adder_usd_per_mwh"]) number(x, where + ".power.adder_usd_per_mwh", site.power.adder_usd_per_mwh);
+        if (auto x = p["resale"]) boolean(x, where + ".power.resale", site.power.resale);
+        const int kinds = (site.power.fixed_usd_per_mwh ? 1 : 0) + (site.power.tariff.empty() ? 0 : 1) +
+                          (!site.power.fixed_usd_per_mwh && !site.power.market.empty() ? 1 : 0);
+        if (kinds != 1) {
+          error(p, where + ".power: give exactly one of market + node, tariff, or fixed_usd_per_mwh");
+        } else if (site.power.market.empty() != site.power.node.empty()) {
+          error(p, where + ".power: market and node go together");
+        }
+        if (site.power.resale && site.power.market.empty()) {
+          error(p, where + ".power: resale needs the market and node the power would be sold at");
+        }
+      } else if (!p) {
+        error(n, where + ": missing required key \"power\"");
+      }
+      if (auto f = n["fleet"]; f && f.IsSequence() && f.size() > 0) {
+        for (std::size_t k = 0; k < f.size(); ++k) {
+          const YAML::Node e = f[k];
+          const std::string fw = where + ".fleet[" + std::to_string(k) + "]";
+          if (!expect_map(e, fw)) continue;
+          check_keys(e, fw, {"model", "count"});
+          rules::FleetEntry entry;
+          if (e["model"] && scalar(e["model"], fw + ".model", entry.model) &&
+              rules::find_miner_model(models, entry.model) == nullptr) {
+            error(e["model"], fw + ".model: unknown miner model \"" + entry.model + "\" (add it under miners:)");
+          }
+          if (e["count"]) integer(e["count"], fw + ".count", 1, 10'000'000, entry.count);
+          site.fleet.push_back(std::move(entry));
+        }
+      } else {
+        error(f ? f : n, where + ".fleet: expected a non-empty list of {model, count}");
+      }
+      if (auto x = n["pool_fee_pct"]) {
+        if (number(x, where + ".pool_fee_pct", site.pool_fee_pct) && (site.pool_fee_pct < 0 || site.pool_fee_pct >= 100)) {
+          error(x, where + ".pool_fee_pct: must be in [0, 100)");
+        }
+      }
+      if (auto x = n["opex_usd_per_mwh"]) number(x, where + ".opex_usd_per_mwh", site.opex_usd_per_mwh);
+      if (auto x = n["hysteresis_usd_per_mwh"]) {
+        if (number(x, where + ".hysteresis_usd_per_mwh", site.hysteresis_usd_per_mwh) && site.hysteresis_usd_per_mwh < 0) {
+          error(x, where + ".hysteresis_usd_per_mwh: must not be negative");
+        }
+      }
+      if (auto h = n["hosting"]; h && expect_map(h, where + ".hosting")) {
+        check_keys(h, where + ".hosting", {"rate_usd_per_mwh", "hpc_lease_usd_per_kw_month", "power_pass_through"});
+        double v = 0;
+        if (auto x = h["rate_usd_per_mwh"]; x && number(x, where + ".hosting.rate_usd_per_mwh", v)) site.hosting.rate_usd_per_mwh = v;
+        if (auto x = h["hpc_lease_usd_per_kw_month"]; x && number(x, where + ".hosting.hpc_lease_usd_per_kw_month", v)) {
+          site.hosting.hpc_lease_usd_per_kw_month = v;
+        }
+        if (auto x = h["power_pass_through"]) boolean(x, where + ".hosting.power_pass_through", site.hosting.power_pass_through);
+        if (site.hosting.rate_usd_per_mwh.has_value() == site.hosting.hpc_lease_usd_per_kw_month.has_value()) {
+          error(h, where + ".hosting: give either rate_usd_per_mwh or hpc_lease_usd_per_kw_month");
+        }
+      }
+      sites.push_back(std::move(site));
+    }
+  }
+
   std::optional<Config> load(const YAML::Node& root) {
     Config config;
+    config.miners = rules::builtin_miner_models();
     if (!root || root.IsNull()) {
       errors.push_back(ConfigError{file_, 0, 0, "empty configuration"});
       return std::nullopt;
     }
     if (!expect_map(root, "top level")) return std::nullopt;
-    check_keys(root, "top level", {"server", "state", "feeds", "price", "log"});
+    check_keys(root, "top level", {"server", "state", "feeds", "price", "log", "miners", "sites", "treasury"});
     if (auto n = root["server"]) load_server(n, config.server);
     if (auto n = root["state"]) load_state(n, config.state);
     if (auto n = root["price"]) load_price(n, config.price);
     if (auto n = root["log"]) load_log(n, config.log);
+    if (auto n = root["miners"]) load_miners(n, config.miners);
+    if (auto n = root["sites"]) load_sites(n, config.miners, config.sites);
+    if (auto n = root["treasury"]; n && expect_map(n, "treasury")) {
+      check_keys(n, "treasury", {"btc_holdings"});
+      double v = 0;
+      if (auto x = n["btc_holdings"]; x && number(x, "treasury.btc_holdings", v)) config.btc_holdings = v;
+    }
     if (auto n = root["feeds"]) {
       if (!n.IsSequence()) {
         error(n, "feeds: expected a list");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "connectors/common/feed_config.h"
+#include "rules/model/site_economics.h"
 #include "rules/time.h"
 
 namespace hashwatch::daemon {
@@ -33,6 +34,24 @@ struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
 };
 
+struct SitePowerConfig {
+  std::string market, node;              // indexed: power_price_usd_per_mwh{market,node}
+  std::string tariff;                    // or: a tariff feed's name
+  std::optional<double> fixed_usd_per_mwh;  // or: a fixed price
+  double adder_usd_per_mwh = 0.0;
+  bool resale = false;                   // may sell its power back (at market/node)
+};
+
+struct SiteConfig {
+  std::string name;
+  SitePowerConfig power;
+  std::vector<rules::FleetEntry> fleet;
+  double pool_fee_pct = 0.0;
+  double opex_usd_per_mwh = 0.0;
+  rules::HostingOffer hosting;
+  double hysteresis_usd_per_mwh = 0.0;
+};
+
 struct Config {
   std::string path;
   ServerConfig server;
@@ -40,6 +59,9 @@ struct Config {
   std::vector<connectors::FeedConfig> feeds;
   PriceConfig price;
   LogConfig log;
+  std::vector<rules::MinerModel> miners;  // the built-in library plus config additions/overrides
+  std::vector<SiteConfig> sites;
+  std::optional<double> btc_holdings;     // treasury
 };
 
 struct ConfigError {

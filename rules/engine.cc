@@ -20,6 +20,7 @@ Engine::Engine(SeriesRegistry& registry, EngineConfig config)
   model_.blocks_to_retarget = registry_.intern("blocks_to_retarget");
   model_.network_hashrate_implied_hs = registry_.intern("network_hashrate_implied_hs");
   price_scratch_.reserve(kMaxAggregateSources);
+  intern_site_series();
   for (SeriesId id : {model_.btc_usd, model_.block_subsidy_btc, model_.hashprice_btc_per_ph_day,
                       model_.hashprice_usd_per_ph_day, model_.btc_usd_sources_used,
                       model_.blocks_to_retarget, model_.network_hashrate_implied_hs}) {
@@ -71,6 +72,8 @@ Engine::Role Engine::role_of(SeriesId id) {
       index_divergence_.emplace_back(id, divergence);
     } else if (info.name == "hashprice_index_divergence_pct") {
       role = Role::kDerived;
+    } else if (info.name == "power_price_usd_per_mwh") {
+      role = Role::kPowerPrice;
     } else {
       role = Role::kOther;
     }
@@ -173,6 +176,7 @@ void Engine::set_feed(SourceId source, bool up) {
     price |= role == Role::kBtcUsdSource;
     network |= role == Role::kBlockHeight || role == Role::kDifficulty ||
                role == Role::kFeesPerBlock;
+    if (role == Role::kPowerPrice) recompute_sites();
     if (role == Role::kHashpriceIndex) {
       for (std::size_t i = 0; i < index_divergence_.size(); ++i) {
         if (index_divergence_[i].first == id) recompute_divergence(i);
@@ -185,6 +189,7 @@ void Engine::set_feed(SourceId source, bool up) {
 
 void Engine::set_config(const EngineConfig& config) {
   config_ = config;
+  intern_site_series();
   recompute_price();
   recompute_subsidy();
   recompute_hashprice();
@@ -206,6 +211,9 @@ void Engine::on_input_changed(Role role) {
       break;
     case Role::kHashpriceIndex:
       for (std::size_t i = 0; i < index_divergence_.size(); ++i) recompute_divergence(i);
+      break;
+    case Role::kPowerPrice:
+      recompute_sites();
       break;
     default:
       break;
@@ -292,6 +300,7 @@ void Engine::recompute_hashprice() {
     set_derived(model_.hashprice_btc_per_ph_day, false, 0, false, 0);
     set_derived(model_.hashprice_usd_per_ph_day, false, 0, false, 0);
     for (std::size_t i = 0; i < index_divergence_.size(); ++i) recompute_divergence(i);
+    recompute_sites();
     return;
   }
   const double btc = hashprice_btc_per_ph_day(subsidy.value, fees->value, difficulty->value);
@@ -308,6 +317,107 @@ void Engine::recompute_hashprice() {
                 stale || price.stale, std::max(t, price.source_time_ns));
   }
   for (std::size_t i = 0; i < index_divergence_.size(); ++i) recompute_divergence(i);
+  recompute_sites();
+}
+
+std::optional<SiteMode> Engine::site_mode(std::size_t site) const {
+  return site < site_series_.size() ? site_series_[site].mode_in_force : std::nullopt;
+}
+
+void Engine::intern_site_series() {
+  std::vector<SiteSeries> next;
+  for (const SiteSpec& site : config_.sites) {
+    auto id = [&](const char* name) {
+      const SeriesId s = registry_.intern(name, {{"site", site.name}});
+      ensure_series(s);
+      roles_[s] = Role::kDerived;
+      return s;
+    };
+    SiteSeries ss{};
+    ss.hashrate = id("site_hashrate_ph_s");
+    ss.power_mw = id("site_power_mw");
+    ss.efficiency = id("site_efficiency_j_per_th");
+    ss.power_price = id("site_power_price_usd_per_mwh");
+    ss.revenue = id("site_mining_revenue_usd_per_mwh");
+    ss.breakeven = id("site_breakeven_power_usd_per_mwh");
+    ss.mining_margin = id("site_mining_margin_usd_per_mwh");
+    ss.hosting_margin = id("site_hosting_margin_usd_per_mwh");
+    ss.curtail_value = id("site_curtail_value_usd_per_mwh");
+    for (SiteMode m : {SiteMode::kMine, SiteMode::kHost, SiteMode::kCurtail}) {
+      const SeriesId s = registry_.intern("site_mode", {{"site", site.name}, {"mode", site_mode_name(m)}});
+      ensure_series(s);
+      roles_[s] = Role::kDerived;
+      ss.mode[static_cast<int>(m)] = s;
+    }
+    ss.profit_per_day = id("site_mining_profit_usd_per_day");
+    ss.btc_per_day = id("site_btc_per_day");
+    ss.cost_per_btc = id("site_cost_per_btc_usd");
+    // A reload keeps the mode in force of a site that still exists (hysteresis continues).
+    for (std::size_t i = 0; i < site_series_.size(); ++i) {
+      if (site_series_[i].hashrate == ss.hashrate) ss.mode_in_force = site_series_[i].mode_in_force;
+    }
+    next.push_back(ss);
+  }
+  site_series_ = std::move(next);
+  treasury_value_ = registry_.intern("treasury_value_usd");
+  fleet_btc_per_day_ = registry_.intern("fleet_btc_per_day");
+  for (SeriesId s : {treasury_value_, fleet_btc_per_day_}) {
+    ensure_series(s);
+    roles_[s] = Role::kDerived;
+  }
+}
+
+void Engine::recompute_sites() {
+  double price_value = 0;
+  const bool has_price = fresh_value(model_.btc_usd, price_value);
+  set_derived(treasury_value_, config_.btc_holdings && has_price,
+              config_.btc_holdings.value_or(0) * price_value, false, now_ns_);
+  double hp_usd = 0, hp_btc = 0;
+  const bool has_hashprice = fresh_value(model_.hashprice_usd_per_ph_day, hp_usd) &&
+                             fresh_value(model_.hashprice_btc_per_ph_day, hp_btc);
+  double fleet_btc = 0;
+  bool fleet_complete = !config_.sites.empty();
+  for (std::size_t i = 0; i < config_.sites.size(); ++i) {
+    const SiteSpec& site = config_.sites[i];
+    SiteSeries& ss = site_series_[i];
+    set_derived(ss.hashrate, true, site.fleet.hashrate_ph_s, false, 0);
+    set_derived(ss.power_mw, true, site.fleet.power_mw, false, 0);
+    set_derived(ss.efficiency, true, site.fleet.efficiency_j_per_th, false, 0);
+    std::optional<double> paid = site.fixed_usd_per_mwh;
+    double indexed = 0;
+    if (!paid && site.power_series != kNoSeries && fresh_value(site.power_series, indexed)) {
+      paid = indexed + site.adder_usd_per_mwh;
+    } else if (paid) {
+      paid = *paid + site.adder_usd_per_mwh;
+    }
+    set_derived(ss.power_price, paid.has_value(), paid.value_or(0), false, now_ns_);
+    const SeriesId outputs[] = {ss.revenue, ss.breakeven, ss.mining_margin, ss.hosting_margin,
+                                ss.curtail_value, ss.mode[0], ss.mode[1], ss.mode[2],
+                                ss.profit_per_day, ss.btc_per_day, ss.cost_per_btc};
+    if (!has_hashprice || !paid) {
+      for (SeriesId s : outputs) set_derived(s, false, 0, false, 0);
+      fleet_complete = false;
+      continue;
+    }
+    SiteInputs in{hp_usd, hp_btc, *paid, std::nullopt};
+    double resale = 0;
+    if (site.resale_series != kNoSeries && fresh_value(site.resale_series, resale)) in.market_price_usd_per_mwh = resale;
+    const SiteEconomics e = site_economics(site.fleet, site.params, in, ss.mode_in_force);
+    ss.mode_in_force = e.mode;
+    set_derived(ss.revenue, true, e.mining_revenue_usd_per_mwh, false, now_ns_);
+    set_derived(ss.breakeven, true, e.breakeven_power_usd_per_mwh, false, now_ns_);
+    set_derived(ss.mining_margin, true, e.mining_margin_usd_per_mwh, false, now_ns_);
+    set_derived(ss.hosting_margin, e.hosting_margin_usd_per_mwh.has_value(), e.hosting_margin_usd_per_mwh.value_or(0), false, now_ns_);
+    set_derived(ss.curtail_value, true, e.curtail_value_usd_per_mwh, false, now_ns_);
+    for (SiteMode m : {SiteMode::kMine, SiteMode::kHost, SiteMode::kCurtail}) {
+      set_derived(ss.mode[static_cast<int>(m)], true, e.mode == m ? 1.0 : 0.0, false, now_ns_);
+    }
+    set_derived(ss.profit_per_day, true, e.mining_profit_usd_per_day, false, now_ns_);
+    set_derived(ss.btc_per_day, true, e.btc_per_day, false, now_ns_);
+    set_derived(ss.cost_per_btc, e.cost_per_btc_usd.has_value(), e.cost_per_btc_usd.value_or(0), false, now_ns_);
+    fleet_btc += e.btc_per_day;
+  }
+  set_derived(fleet_btc_per_day_, fleet_complete, fleet_btc, false, now_ns_);
 }
 
 }  // namespace hashwatch::rules

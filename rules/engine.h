@@ -9,6 +9,7 @@
 
 #include "rules/event.h"
 #include "rules/median_aggregate.h"
+#include "rules/model/site_economics.h"
 #include "rules/series_registry.h"
 
 namespace hashwatch::rules {
@@ -24,8 +25,22 @@ struct SeriesState {
   bool stale = false;          // its feed is down, or (derived) an input is stale
 };
 
+// A site as the engine sees it: fleet totals, economics parameters and where its power price comes
+// from (a market node or tariff series plus an adder, or a fixed price; a market series to resell at).
+struct SiteSpec {
+  std::string name;
+  FleetTotals fleet;
+  SiteParams params;
+  SeriesId power_series = kNoSeries;        // power_price_usd_per_mwh{market,node} paid (indexed)
+  std::optional<double> fixed_usd_per_mwh;  // or a fixed contract price
+  double adder_usd_per_mwh = 0.0;           // added to the indexed price
+  SeriesId resale_series = kNoSeries;       // market price the site could sell at (resale)
+};
+
 struct EngineConfig {
   AggregateConfig price;
+  std::vector<SiteSpec> sites;
+  std::optional<double> btc_holdings;
 };
 
 struct EngineCounters {
@@ -72,11 +87,13 @@ class Engine {
   const SeriesState* state(SeriesId id) const;
   // Value if present and not stale.
   bool fresh_value(SeriesId id, double& out) const;
+  // Mode in force at each site (config order); std::nullopt until its inputs exist.
+  std::optional<SiteMode> site_mode(std::size_t site) const;
 
  private:
   enum class Role : std::uint8_t {
     kUnknown, kOther, kBtcUsdSource, kBlockHeight, kDifficulty, kFeesPerBlock, kHashpriceIndex,
-    kDerived
+    kPowerPrice, kDerived
   };
 
   Role role_of(SeriesId id);
@@ -88,6 +105,8 @@ class Engine {
   void recompute_subsidy();
   void recompute_hashprice();
   void recompute_divergence(std::size_t index);
+  void recompute_sites();
+  void intern_site_series();
   void set_derived(SeriesId id, bool has_value, double value, bool stale, TimeNs source_time_ns);
 
   SeriesRegistry& registry_;
@@ -107,6 +126,13 @@ class Engine {
   std::vector<double> price_scratch_;
   AggregateResult aggregate_;
   EngineCounters counters_;
+  struct SiteSeries {
+    SeriesId hashrate, power_mw, efficiency, power_price, revenue, breakeven, mining_margin,
+        hosting_margin, curtail_value, mode[3], profit_per_day, btc_per_day, cost_per_btc;
+    std::optional<SiteMode> mode_in_force;
+  };
+  std::vector<SiteSeries> site_series_;  // parallel to config_.sites
+  SeriesId treasury_value_ = kNoSeries, fleet_btc_per_day_ = kNoSeries;
 };
 
 }  // namespace hashwatch::rules

@@ -15,7 +15,7 @@ constexpr TimeNs at(double seconds) { return static_cast<TimeNs>(seconds * 1e9);
 class EngineTest : public ::testing::Test {
  protected:
   SeriesRegistry registry;
-  Engine engine{registry, EngineConfig{AggregateConfig{1, 1.0}}};
+  Engine engine{registry, EngineConfig{AggregateConfig{1, 1.0}, {}, {}}};
   SourceId coinbase = registry.intern_source("coinbase");
   SourceId kraken = registry.intern_source("kraken");
   SourceId bitstamp = registry.intern_source("bitstamp");
@@ -109,7 +109,7 @@ TEST_F(EngineTest, ValuesReceivedWhileDownBecomeFreshWhenTheFeedIsUp) {
 }
 
 TEST_F(EngineTest, MinSourcesNotMetMeansNoAggregate) {
-  engine.set_config(EngineConfig{AggregateConfig{2, 1.0}});
+  engine.set_config(EngineConfig{AggregateConfig{2, 1.0}, {}, {}});
   price(px_coinbase, coinbase, 100'000, 1);
   EXPECT_FALSE(has(engine.model().btc_usd));
   price(px_kraken, kraken, 100'010, 1);
@@ -163,7 +163,7 @@ TEST_F(EngineTest, ClockAdvancesWithEventsAndTicksNeverBack) {
 TEST(EngineDeterminism, SameEventsGiveBitIdenticalState) {
   auto run = [](std::vector<SeriesState>& out) {
     SeriesRegistry registry;
-    Engine engine(registry, EngineConfig{AggregateConfig{2, 0.5}});
+    Engine engine(registry, EngineConfig{AggregateConfig{2, 0.5}, {}, {}});
     const SourceId a = registry.intern_source("a"), b = registry.intern_source("b");
     const SeriesId pa = registry.intern("btc_usd", {{"source", "a"}});
     const SeriesId pb = registry.intern("btc_usd", {{"source", "b"}});
