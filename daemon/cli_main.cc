@@ -26,8 +26,11 @@ int check_config(const std::string& path) {
     std::cerr << path << ": " << result.errors.size() << " error" << (result.errors.size() == 1 ? "" : "s") << "\n";
     return 1;
   }
-  std::cout << path << ": OK (" << result.config->feeds.size() << " feeds, " << result.config->sites.size()
-            << " sites)\n";
+  const auto plural = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  std::cout << path << ": OK (" << plural(result.config->feeds.size(), "feed") << ", "
+            << plural(result.config->sites.size(), "site") << ")\n";
   return 0;
 }
 
