@@ -334,7 +334,7 @@ void Engine::intern_site_series() {
       return s;
     };
     SiteSeries ss{};
-    ss.hashrate = id("site_hashrate_ph_s");
+    ss.hashrate = id("site_hashrate_ph_per_second");
     ss.power_mw = id("site_power_mw");
     ss.efficiency = id("site_efficiency_j_per_th");
     ss.power_price = id("site_power_price_usd_per_mwh");

@@ -249,3 +249,43 @@ TEST_F(DaemonTest, BadConfigAtStartupExitsWithPosition) {
 
 }  // namespace
 }  // namespace hashwatch::testing
+
+namespace hashwatch::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_F(DaemonTest, SiteSeriesFromLiveInputsAndATariff) {
+  start_daemon(config_text(
+      "  - {name: ppa, kind: tariff, fixed_usd_per_mwh: 38, adder_usd_per_mwh: 2}\n"
+      "sites:\n"
+      "  - name: tx-1\n"
+      "    power: {tariff: ppa, adder_usd_per_mwh: 1}\n"
+      "    fleet: [{model: \"Antminer S21\", count: 8000}]\n"
+      "    pool_fee_pct: 2\n"
+      "    opex_usd_per_mwh: 3\n"
+      "    hosting: {hpc_lease_usd_per_kw_month: 130, power_pass_through: true}\n"
+      "treasury: {btc_holdings: 1250}\n"));
+  const Expected e = expected_from_fixtures();
+  ASSERT_TRUE(wait_metric(R"(hashwatch_site_mining_margin_usd_per_mwh{site="tx-1"})", [](double) { return true; }))
+      << scrape() << daemon->stderr_text();
+  ASSERT_TRUE(wait_metric("hashwatch_btc_usd", [&](double v) { return v == e.price_usd; }));
+  const std::string t = scrape();
+  const double hashprice = *metric(t, "hashwatch_hashprice_usd_per_ph_day");
+  const double revenue = hashprice * 0.98 / (0.024 * 17.5);
+  EXPECT_EQ(metric(t, R"(hashwatch_site_power_price_usd_per_mwh{site="tx-1"})"), 41.0);  // 38 + 2 + 1
+  EXPECT_NEAR(*metric(t, R"(hashwatch_site_mining_revenue_usd_per_mwh{site="tx-1"})"), revenue, 1e-9 * revenue);
+  EXPECT_NEAR(*metric(t, R"(hashwatch_site_mining_margin_usd_per_mwh{site="tx-1"})"), revenue - 41.0 - 3.0, 1e-6);
+  // The HPC lease (130 $/kW-month, power passed through) beats mining at ~137 $/MWh revenue.
+  EXPECT_NEAR(*metric(t, R"(hashwatch_site_hosting_margin_usd_per_mwh{site="tx-1"})"), 130.0 * 1000 / 730 - 3.0, 1e-9);
+  EXPECT_EQ(metric(t, R"(hashwatch_site_mode{mode="host",site="tx-1"})"), 1.0);
+  EXPECT_EQ(metric(t, R"(hashwatch_site_mode{mode="mine",site="tx-1"})"), 0.0);
+  EXPECT_EQ(metric(t, R"(hashwatch_site_hashrate_ph_per_second{site="tx-1"})"), 1600.0);
+  EXPECT_EQ(metric(t, R"(hashwatch_site_power_mw{site="tx-1"})"), 28.0);
+  EXPECT_EQ(metric(t, "hashwatch_treasury_value_usd"), 1250 * e.price_usd);
+  const auto r = run_command("promtool", {"check", "metrics"}, t);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace hashwatch::testing
