@@ -29,3 +29,13 @@ cmake --build build/asan -j "$jobs"
 echo "== sanitizer tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan -L unit --output-on-failure -j "$jobs" --timeout 300
+
+echo "== fuzz: rule expression parser (libFuzzer, bounded)"
+mkdir -p build/fuzz
+clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. \
+  tests/fuzz/expr_parser_fuzz.cc rules/expr/parser.cc -o build/fuzz/expr_parser_fuzz
+mkdir -p build/fuzz/corpus && cp -n tests/fuzz/corpus/expr/* build/fuzz/corpus/ 2>/dev/null || true
+build/fuzz/expr_parser_fuzz build/fuzz/corpus -max_total_time="${HASHWATCH_FUZZ_SECONDS:-60}" -max_len=512 \
+  -print_final_stats=1 2>build/fuzz/log.txt || { tail -40 build/fuzz/log.txt; exit 1; }
+grep -E "^stat::number_of_executed_units|^Done" build/fuzz/log.txt || tail -3 build/fuzz/log.txt
+echo "fuzz: no findings"

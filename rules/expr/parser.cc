@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cmath>
+#include <limits>
 
 namespace hashwatch::rules::expr {
 
@@ -61,6 +62,10 @@ std::optional<TimeNs> duration_of(std::string_view s) {
     else if (unit == "d") scale = kNsPerDay;
     else if (unit == "w") scale = 7 * kNsPerDay;
     else return std::nullopt;
+    // Nothing beyond the 64-bit nanosecond range (about 292 years) is a duration.
+    if (n > std::numeric_limits<TimeNs>::max() / scale || total > std::numeric_limits<TimeNs>::max() - n * scale) {
+      return std::nullopt;
+    }
     total += n * scale;
     i = j;
   }
@@ -325,6 +330,14 @@ class Parser {
             {"avg", AggregateOp::kAvg}, {"count", AggregateOp::kCount}}};
         for (const auto& [agg_name, agg] : kAggregates) {
           if (name == agg_name) return aggregate(agg, pos);
+        }
+        static constexpr std::array<std::string_view, 8> kKeywords{"on", "ignoring", "bool", "by",
+                                                                   "offset", "and", "or", "unless"};
+        for (std::string_view k : kKeywords) {
+          if (name == k) {
+            fail(pos, "\"" + name + "\" is a keyword, not a series name");
+            return nullptr;
+          }
         }
         advance();
         if (tok_.kind == Tok::kLParen) return call(name, pos);

@@ -112,6 +112,12 @@ const ErrorCase kInvalid[] = {
     {"a # b", 2, "unexpected character '#'"},
     {"{}", 0, "a selector needs a metric name or a matcher"},
     {"a +\n  * b", 6, "expected an expression, found \"*\""},
+    // Found by the fuzzer: keywords are not series names (else canonical forms would not re-parse).
+    {"a + + on", 6, "\"on\" is a keyword, not a series name"},
+    {"offset", 0, "\"offset\" is a keyword, not a series name"},
+    // Found by the fuzzer: a duration that overflows 64-bit nanoseconds.
+    {"a offset 599369640h", 9, "\"599369640h\" is not a number or a duration"},
+    {"a[99999999999999999999d]", 2, "\"99999999999999999999d\" is not a number or a duration"},
 };
 
 TEST(ExprParser, ErrorsCarryPositionAndMessage) {
