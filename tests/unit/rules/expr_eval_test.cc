@@ -1,0 +1,229 @@
+// Expressions evaluated over a small fixed history at t = 3600 s, each with its expected result.
+#include "rules/expr/eval.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "rules/expr/parser.h"
+
+namespace hashwatch::rules::expr {
+namespace {
+
+constexpr TimeNs s(double seconds) { return static_cast<TimeNs>(seconds * 1e9); }
+
+struct Series {
+  std::string name;
+  Labels labels;
+  std::vector<Point> points;
+};
+
+class TableSource final : public SeriesSource {
+ public:
+  explicit TableSource(std::vector<Series> series) : series_(std::move(series)) {}
+  void instant(const Node& sel, TimeNs at, Vector& out) const override {
+    for (const Series& x : series_) {
+      if (!matches(sel, x.name, x.labels)) continue;
+      const Point* last = nullptr;
+      for (const Point& p : x.points) {
+        if (p.t <= at) last = &p;
+      }
+      if (last != nullptr) out.push_back(Sample{x.name, x.labels, last->v});
+    }
+  }
+  void range(const Node& sel, TimeNs from, TimeNs to, std::vector<RangeSeries>& out) const override {
+    for (const Series& x : series_) {
+      if (!matches(sel, x.name, x.labels)) continue;
+      RangeSeries r{x.name, x.labels, {}};
+      for (const Point& p : x.points) {
+        if (p.t > from && p.t <= to) r.points.push_back(p);
+      }
+      out.push_back(std::move(r));
+    }
+  }
+  void changed_at(const Node& sel, std::vector<std::pair<Sample, TimeNs>>& out) const override {
+    for (const Series& x : series_) {
+      if (!matches(sel, x.name, x.labels) || x.points.empty()) continue;
+      TimeNs t = x.points.front().t;
+      for (std::size_t i = 1; i < x.points.size(); ++i) {
+        if (x.points[i].v != x.points[i - 1].v) t = x.points[i].t;
+      }
+      out.emplace_back(Sample{x.name, x.labels, x.points.back().v}, t);
+    }
+  }
+
+ private:
+  std::vector<Series> series_;
+};
+
+const TableSource& source() {
+  static const TableSource src({
+      {"btc_usd", {{"source", "coinbase"}}, {{s(0), 100}, {s(600), 102}, {s(1200), 101}, {s(1800), 104}, {s(2400), 103}, {s(3000), 105}, {s(3600), 106}}},
+      {"btc_usd", {{"source", "kraken"}}, {{s(0), 99}, {s(3600), 105}}},
+      {"btc_usd", {{"source", "binance"}}, {{s(3000), 110}}},
+      {"btc_usd", {}, {{s(3600), 105.5}}},
+      {"hashprice_usd_per_ph_day", {}, {{s(0), 60}, {s(1800), 57}, {s(3600), 54}}},
+      {"site_power_price_usd_per_mwh", {{"site", "a"}}, {{s(3000), 40}}},
+      {"site_power_price_usd_per_mwh", {{"site", "b"}}, {{s(3000), 90}}},
+      {"site_breakeven_power_usd_per_mwh", {{"site", "a"}}, {{s(3000), 60}}},
+      {"site_breakeven_power_usd_per_mwh", {{"site", "b"}}, {{s(3000), 60}}},
+      {"site_mining_margin_usd_per_mwh", {{"site", "a"}}, {{s(3000), 17}}},
+      {"site_mining_margin_usd_per_mwh", {{"site", "b"}}, {{s(3000), -33}}},
+      {"site_hosting_margin_usd_per_mwh", {{"site", "a"}}, {{s(3000), 5}}},
+      {"site_mode", {{"mode", "mine"}, {"site", "a"}}, {{s(3000), 1}}},
+      {"site_mode", {{"mode", "curtail"}, {"site", "a"}}, {{s(3000), 0}}},
+      {"site_mode", {{"mode", "mine"}, {"site", "b"}}, {{s(3000), 0}}},
+      {"site_mode", {{"mode", "curtail"}, {"site", "b"}}, {{s(3000), 1}}},
+      {"msgs_total", {{"feed", "x"}}, {{s(0), 0}, {s(1800), 900}, {s(2700), 50}, {s(3600), 950}}},
+      {"power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_WEST"}}, {{s(2700), 35}, {s(3600), 41}}},
+      {"power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_SOUTH"}}, {{s(2700), 30}, {s(3600), 29}}},
+      {"power_price_usd_per_mwh", {{"market", "caiso"}, {"node", "TH_NP15"}}, {{s(3600), 22}}},
+  });
+  return src;
+}
+
+struct Case {
+  const char* expr;
+  const char* expected;  // to_string of the result; "" = empty vector; "error: ..." = evaluation error
+};
+
+const Case kCases[] = {
+    // numbers and scalar arithmetic
+    {"1", "1"},
+    {"1 + 2 * 3", "7"},
+    {"(1 + 2) * 3", "9"},
+    {"2 ^ 3 ^ 2", "512"},
+    {"-2 ^ 2", "-4"},
+    {"7 % 4", "3"},
+    {"1 / 4", "0.25"},
+    {"3 > bool 2", "1"},
+    {"3 < bool 2", "0"},
+    {"2 == bool 2", "1"},
+    {"3 > 2", "error: a comparison of two numbers needs bool"},
+    // selectors
+    {"btc_usd{source=\"coinbase\"}", "btc_usd{source=\"coinbase\"} 106"},
+    {"btc_usd{source=\"nope\"}", ""},
+    {"btc_usd{source!=\"coinbase\"}", "btc_usd{source=\"binance\"} 110\nbtc_usd{source=\"kraken\"} 105\nbtc_usd{} 105.5"},
+    {"btc_usd{source=~\"co.*|kr.*\"}", "btc_usd{source=\"coinbase\"} 106\nbtc_usd{source=\"kraken\"} 105"},
+    {"btc_usd{source=~\"coin\"}", ""},
+    {"btc_usd{source!~\"coinbase|kraken\"}", "btc_usd{source=\"binance\"} 110\nbtc_usd{} 105.5"},
+    {"btc_usd{source=\"\"}", "btc_usd{} 105.5"},
+    {"{site=\"a\"}", "site_breakeven_power_usd_per_mwh{site=\"a\"} 60\nsite_hosting_margin_usd_per_mwh{site=\"a\"} 5\nsite_mining_margin_usd_per_mwh{site=\"a\"} 17\nsite_mode{mode=\"curtail\",site=\"a\"} 0\nsite_mode{mode=\"mine\",site=\"a\"} 1\nsite_power_price_usd_per_mwh{site=\"a\"} 40"},
+    {"missing_series", ""},
+    {"power_price_usd_per_mwh{market=\"ercot\"}", "power_price_usd_per_mwh{market=\"ercot\",node=\"HB_SOUTH\"} 29\npower_price_usd_per_mwh{market=\"ercot\",node=\"HB_WEST\"} 41"},
+    // offset
+    {"hashprice_usd_per_ph_day offset 1h", "hashprice_usd_per_ph_day{} 60"},
+    {"hashprice_usd_per_ph_day offset 30m", "hashprice_usd_per_ph_day{} 57"},
+    {"hashprice_usd_per_ph_day offset 2h", ""},
+    {"hashprice_usd_per_ph_day / (hashprice_usd_per_ph_day offset 1h)", "{} 0.9"},
+    {"hashprice_usd_per_ph_day / (hashprice_usd_per_ph_day offset 1h) < 0.95", "{} 0.9"},
+    {"hashprice_usd_per_ph_day / (hashprice_usd_per_ph_day offset 1h) < 0.85", ""},
+    // vector and scalar
+    {"btc_usd{source=\"kraken\"} + 1", "{source=\"kraken\"} 106"},
+    {"2 * btc_usd{source=\"kraken\"}", "{source=\"kraken\"} 210"},
+    {"1000 / hashprice_usd_per_ph_day", "{} 18.51851852"},
+    {"-site_mining_margin_usd_per_mwh", "{site=\"a\"} -17\n{site=\"b\"} 33"},
+    {"site_mining_margin_usd_per_mwh > 0", "site_mining_margin_usd_per_mwh{site=\"a\"} 17"},
+    {"site_mining_margin_usd_per_mwh < 0", "site_mining_margin_usd_per_mwh{site=\"b\"} -33"},
+    {"site_mining_margin_usd_per_mwh > bool 0", "{site=\"a\"} 1\n{site=\"b\"} 0"},
+    {"0 < site_mining_margin_usd_per_mwh", "site_mining_margin_usd_per_mwh{site=\"a\"} 17"},
+    {"site_mining_margin_usd_per_mwh != 17", "site_mining_margin_usd_per_mwh{site=\"b\"} -33"},
+    {"site_mining_margin_usd_per_mwh == -33", "site_mining_margin_usd_per_mwh{site=\"b\"} -33"},
+    {"site_mining_margin_usd_per_mwh >= 17", "site_mining_margin_usd_per_mwh{site=\"a\"} 17"},
+    {"site_mining_margin_usd_per_mwh <= -34", ""},
+    {"site_mining_margin_usd_per_mwh % 10", "{site=\"a\"} 7\n{site=\"b\"} -3"},
+    // vector and vector, one to one
+    {"site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh", "site_power_price_usd_per_mwh{site=\"b\"} 90"},
+    {"site_power_price_usd_per_mwh > bool site_breakeven_power_usd_per_mwh", "{site=\"a\"} 0\n{site=\"b\"} 1"},
+    {"site_breakeven_power_usd_per_mwh - site_power_price_usd_per_mwh", "{site=\"a\"} 20\n{site=\"b\"} -30"},
+    {"site_hosting_margin_usd_per_mwh - site_mining_margin_usd_per_mwh", "{site=\"a\"} -12"},
+    {"site_power_price_usd_per_mwh / site_breakeven_power_usd_per_mwh", "{site=\"a\"} 0.6666666667\n{site=\"b\"} 1.5"},
+    {"site_mode{mode=\"mine\"} - ignoring(mode) site_mode{mode=\"curtail\"}", "{mode=\"mine\",site=\"a\"} 1\n{mode=\"mine\",site=\"b\"} -1"},
+    {"site_mode{mode=\"mine\"} - on(site) site_mode{mode=\"curtail\"}", "{site=\"a\"} 1\n{site=\"b\"} -1"},
+    {"site_mode{mode=\"mine\"} - site_mode{mode=\"curtail\"}", ""},
+    {"site_mode{mode=\"mine\"} == bool on(site) site_mode{mode=\"curtail\"}", "{site=\"a\"} 0\n{site=\"b\"} 0"},
+    {"site_mode{mode=\"mine\"} > on(site) site_mode{mode=\"curtail\"}", "site_mode{mode=\"mine\",site=\"a\"} 1"},
+    {"btc_usd - on() hashprice_usd_per_ph_day", "error: several series on the left match the same labels; use on() or an aggregation"},
+    {"hashprice_usd_per_ph_day - on() btc_usd", "error: several series on the right match the same labels; use on() or an aggregation"},
+    {"btc_usd{source=\"kraken\"} - on() hashprice_usd_per_ph_day", "{} 51"},
+    {"btc_usd{source=\"coinbase\"} - ignoring(source) btc_usd{source=\"\"}", "{source=\"coinbase\"} 0.5"},
+    // and / or / unless
+    {"site_mining_margin_usd_per_mwh and site_hosting_margin_usd_per_mwh", "site_mining_margin_usd_per_mwh{site=\"a\"} 17"},
+    {"site_mining_margin_usd_per_mwh unless site_hosting_margin_usd_per_mwh", "site_mining_margin_usd_per_mwh{site=\"b\"} -33"},
+    {"site_hosting_margin_usd_per_mwh or site_mining_margin_usd_per_mwh", "site_hosting_margin_usd_per_mwh{site=\"a\"} 5\nsite_mining_margin_usd_per_mwh{site=\"b\"} -33"},
+    {"site_mining_margin_usd_per_mwh > 0 or site_power_price_usd_per_mwh > 80", "site_mining_margin_usd_per_mwh{site=\"a\"} 17\nsite_power_price_usd_per_mwh{site=\"b\"} 90"},
+    {"site_mining_margin_usd_per_mwh > 0 and site_power_price_usd_per_mwh > 80", ""},
+    {"site_mode and on(site) site_mining_margin_usd_per_mwh < 0", "site_mode{mode=\"curtail\",site=\"b\"} 1\nsite_mode{mode=\"mine\",site=\"b\"} 0"},
+    {"missing_series or btc_usd{source=\"kraken\"}", "btc_usd{source=\"kraken\"} 105"},
+    {"btc_usd{source=\"kraken\"} unless missing_series", "btc_usd{source=\"kraken\"} 105"},
+    {"1 and btc_usd", "error: and works on series, not numbers"},
+    // aggregations
+    {"sum(site_mining_margin_usd_per_mwh)", "{} -16"},
+    {"min(site_mining_margin_usd_per_mwh)", "{} -33"},
+    {"max(site_mining_margin_usd_per_mwh)", "{} 17"},
+    {"avg(site_mining_margin_usd_per_mwh)", "{} -8"},
+    {"count(site_mining_margin_usd_per_mwh)", "{} 2"},
+    {"count(btc_usd{source!=\"\"})", "{} 3"},
+    {"avg(btc_usd{source!=\"\"})", "{} 107"},
+    {"max by (market) (power_price_usd_per_mwh)", "{market=\"caiso\"} 22\n{market=\"ercot\"} 41"},
+    {"min(power_price_usd_per_mwh) by (market)", "{market=\"caiso\"} 22\n{market=\"ercot\"} 29"},
+    {"sum by (site) (site_mode)", "{site=\"a\"} 1\n{site=\"b\"} 1"},
+    {"sum by (mode) (site_mode)", "{mode=\"curtail\"} 1\n{mode=\"mine\"} 1"},
+    {"count by (site) (site_mining_margin_usd_per_mwh < 0)", "{site=\"b\"} 1"},
+    {"sum(missing_series)", ""},
+    {"sum by (nope) (site_mining_margin_usd_per_mwh)", "{} -16"},
+    {"sum(1)", "error: aggregations take a series expression"},
+    {"sum by (site) (site_power_price_usd_per_mwh) / on(site) sum by (site) (site_breakeven_power_usd_per_mwh)", "{site=\"a\"} 0.6666666667\n{site=\"b\"} 1.5"},
+    // functions
+    {"abs(site_mining_margin_usd_per_mwh)", "{site=\"a\"} 17\n{site=\"b\"} 33"},
+    {"abs(-3)", "3"},
+    {"clamp_min(site_mining_margin_usd_per_mwh, 0)", "{site=\"a\"} 17\n{site=\"b\"} 0"},
+    {"clamp_max(site_mining_margin_usd_per_mwh, 10)", "{site=\"a\"} 10\n{site=\"b\"} -33"},
+    {"clamp_min(site_mining_margin_usd_per_mwh, btc_usd)", "error: clamp_min() takes a number as its second argument"},
+    {"time()", "3600"},
+    {"time() - 600", "3000"},
+    {"age(btc_usd{source=\"coinbase\"})", "{source=\"coinbase\"} 0"},
+    {"age(btc_usd{source=\"binance\"})", "{source=\"binance\"} 600"},
+    {"age(btc_usd{source=\"binance\"}) > 60", "{source=\"binance\"} 600"},
+    {"age(site_mining_margin_usd_per_mwh)", "{site=\"a\"} 600\n{site=\"b\"} 600"},
+    {"age(hashprice_usd_per_ph_day)", "{} 0"},
+    // range functions
+    {"avg_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 103.5"},
+    {"min_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 101"},
+    {"max_over_time(btc_usd{source=\"coinbase\"}[30m])", "{source=\"coinbase\"} 106"},
+    {"sum_over_time(hashprice_usd_per_ph_day[1h])", "{} 111"},
+    {"count_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 6"},
+    {"count_over_time(btc_usd{source=\"coinbase\"}[2h])", "{source=\"coinbase\"} 7"},
+    {"count_over_time(btc_usd{source=\"binance\"}[10m])", ""},
+    {"delta(hashprice_usd_per_ph_day[2h])", "{} -6"},
+    {"delta(hashprice_usd_per_ph_day[1h])", "{} -3"},
+    {"delta(btc_usd{source=\"binance\"}[1h])", ""},
+    {"rate(msgs_total[2h])", "{feed=\"x\"} 0.2569444444"},  // (900 + 50 after the reset + 900) / 7200 s
+    {"rate(msgs_total[30m])", "{feed=\"x\"} 0.5"},
+    {"avg_over_time(btc_usd{source=\"coinbase\"}[1h] offset 30m)", "{source=\"coinbase\"} 101.75"},  // (100 + 102 + 101 + 104) / 4
+    {"max_over_time(site_mining_margin_usd_per_mwh[1h]) < 0", "{site=\"b\"} -33"},
+    {"avg_over_time(hashprice_usd_per_ph_day[2h]) - hashprice_usd_per_ph_day", "{} 3"},
+    {"btc_usd{source=\"coinbase\"}[5m]", "error: a range selector needs a function such as avg_over_time()"},
+    // DESIGN's example rules
+    {"site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh", "site_power_price_usd_per_mwh{site=\"b\"} 90"},
+    {"age(btc_usd) > 60", "{source=\"binance\"} 600"},
+};
+
+TEST(ExprEval, TableOfExpressionsAndResults) {
+  ASSERT_GE(sizeof(kCases) / sizeof(kCases[0]), 100u);
+  for (const Case& c : kCases) {
+    auto parsed = parse(c.expr);
+    ASSERT_TRUE(std::holds_alternative<NodePtr>(parsed)) << c.expr << ": " << std::get<ParseError>(parsed).message;
+    auto result = evaluate(*std::get<NodePtr>(parsed), s(3600), source());
+    std::string got;
+    if (auto* e = std::get_if<EvalError>(&result)) {
+      got = "error: " + e->message;
+    } else {
+      got = to_string(std::get<Value>(result));
+    }
+    EXPECT_EQ(got, c.expected) << c.expr;
+  }
+}
+
+}  // namespace
+}  // namespace hashwatch::rules::expr
