@@ -15,6 +15,7 @@
 
 #include "connectors/common/registry.h"
 #include "connectors/common/url.h"
+#include "daemon/rule_files.h"
 #include "rules/local_time.h"
 #include "rules/model/tariff.h"
 
@@ -612,7 +613,18 @@ class Loader {
       return std::nullopt;
     }
     if (!expect_map(root, "top level")) return std::nullopt;
-    check_keys(root, "top level", {"server", "state", "feeds", "price", "log", "miners", "sites", "treasury"});
+    check_keys(root, "top level", {"server", "state", "feeds", "price", "log", "miners", "sites", "treasury", "rules"});
+    if (auto n = root["rules"]; n && expect_map(n, "rules")) {
+      check_keys(n, "rules", {"files"});
+      if (auto f = n["files"]; f && f.IsSequence()) {
+        for (const auto& p : f) {
+          std::string pattern;
+          if (scalar(p, "rules.files[]", pattern)) config.rule_files.push_back(pattern);
+        }
+      } else if (f) {
+        error(f, "rules.files: expected a list of file patterns");
+      }
+    }
     if (auto n = root["server"]) load_server(n, config.server);
     if (auto n = root["state"]) load_state(n, config.state);
     if (auto n = root["price"]) load_price(n, config.price);
@@ -671,7 +683,18 @@ ConfigResult load_config_file(const std::string& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return load_config_string(ss.str(), path);
+  ConfigResult result = load_config_string(ss.str(), path);
+  if (result.config && !result.config->rule_files.empty()) {
+    // Rule files are part of the configuration: a bad rule rejects it like a bad key.
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    RuleFiles rules = load_rule_files(result.config->rule_files, dir);
+    if (!rules.errors.empty()) {
+      result.errors.insert(result.errors.end(), rules.errors.begin(), rules.errors.end());
+      result.config.reset();
+    }
+  }
+  return result;
 }
 
 }  // namespace hashwatch::daemon

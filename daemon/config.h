@@ -62,6 +62,7 @@ struct Config {
   std::vector<rules::MinerModel> miners;  // the built-in library plus config additions/overrides
   std::vector<SiteConfig> sites;
   std::optional<double> btc_holdings;     // treasury
+  std::vector<std::string> rule_files;    // rules.files patterns as written
 };
 
 struct ConfigError {

@@ -142,6 +142,19 @@ class Evaluator {
       for (auto& [s, t] : changed) out.push_back(Sample{"", s.labels, static_cast<double>(now_ - t) / 1e9});
       return out;
     }
+    if (f == "absent") {
+      // 1 (with the selector's equality labels) when nothing matches; nothing when something does.
+      Value inner = eval(*n.args[0]);
+      if (auto* v = std::get_if<Vector>(&inner); v && !v->empty()) return Vector{};
+      Labels labels;
+      if (n.args[0]->kind == Node::Kind::kSelector) {
+        for (const Matcher& m : n.args[0]->matchers) {
+          if (m.op == MatchOp::kEqual) labels.emplace_back(m.label, m.value);
+        }
+        std::sort(labels.begin(), labels.end());
+      }
+      return Vector{Sample{"", labels, 1.0}};
+    }
     const FunctionInfo* info = find_function(f);
     if (info != nullptr && info->takes_range) {
       const Node& sel = *n.args[0];

@@ -11,8 +11,9 @@ namespace hashwatch::rules::expr {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 12> kFunctions{{
+constexpr std::array<FunctionInfo, 13> kFunctions{{
     {"abs", 1, 1, false},
+    {"absent", 1, 1, false},
     {"clamp_min", 2, 2, false},
     {"clamp_max", 2, 2, false},
     {"time", 0, 0, false},

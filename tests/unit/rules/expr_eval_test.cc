@@ -204,6 +204,9 @@ const Case kCases[] = {
     {"max_over_time(site_mining_margin_usd_per_mwh[1h]) < 0", "{site=\"b\"} -33"},
     {"avg_over_time(hashprice_usd_per_ph_day[2h]) - hashprice_usd_per_ph_day", "{} 3"},
     {"btc_usd{source=\"coinbase\"}[5m]", "error: a range selector needs a function such as avg_over_time()"},
+    {"absent(btc_usd{source=\"coinbase\"})", ""},
+    {"absent(btc_usd{source=\"ftx\"})", "{source=\"ftx\"} 1"},
+    {"absent(missing_series)", "{} 1"},
     // DESIGN's example rules
     {"site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh", "site_power_price_usd_per_mwh{site=\"b\"} 90"},
     {"age(btc_usd) > 60", "{source=\"binance\"} 600"},

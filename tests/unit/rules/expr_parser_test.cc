@@ -52,6 +52,7 @@ const Case kValid[] = {
     {"clamp_min(a, 0)", "clamp_min(a, 0)"},
     {"clamp_max(a, 100)", "clamp_max(a, 100)"},
     {"time()", "time()"},
+    {"absent(btc_usd)", "absent(btc_usd)"},
     {"time() - 60", "(time() - 60)"},
     {"age(btc_usd)", "age(btc_usd)"},
     {"age(btc_usd) > 60", "(age(btc_usd) > 60)"},
