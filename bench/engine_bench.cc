@@ -11,12 +11,26 @@ namespace {
 using namespace hashwatch;
 using namespace hashwatch::rules;
 
+EngineConfig with_sites(int n, SeriesRegistry& registry) {
+  EngineConfig config{AggregateConfig{2, 1.0}, {}, 26000.0};
+  for (int i = 0; i < n; ++i) {
+    SiteSpec site;
+    site.name = "site-" + std::to_string(i);
+    site.fleet = *fleet_totals({{"Antminer S21", 1000 + i}}, builtin_miner_models());
+    site.params = SiteParams{2.0, 3.0, i % 2 == 0, {}, 1.0};
+    site.power_series = registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_" + std::to_string(i % 5)}});
+    site.resale_series = site.power_series;
+    config.sites.push_back(site);
+  }
+  return config;
+}
+
 struct Setup {
   SeriesRegistry registry;
-  Engine engine{registry, EngineConfig{AggregateConfig{2, 1.0}, {}, {}}};
+  Engine engine;
   std::vector<Event> events;
 
-  Setup() {
+  explicit Setup(int sites = 0) : engine(registry, with_sites(sites, registry)) {
     const char* exchanges[] = {"coinbase", "kraken", "binance", "bitstamp"};
     std::vector<SeriesId> prices;
     std::vector<SourceId> sources;
@@ -28,6 +42,10 @@ struct Setup {
     engine.apply(value_event(registry.intern("block_height"), mempool, 903'580, 1, 1));
     engine.apply(value_event(registry.intern("difficulty"), mempool, 1.2e14, 1, 1));
     engine.apply(value_event(registry.intern("fees_per_block_btc"), mempool, 0.03, 1, 1));
+    for (int i = 0; i < 5; ++i) {
+      engine.apply(value_event(registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_" + std::to_string(i)}}),
+                               mempool, 30.0 + i, 1, 1));
+    }
     for (int i = 0; i < 4096; ++i) {
       const TimeNs t = 2 + i * 50'000;
       events.push_back(value_event(prices[i % 4], sources[i % 4], 105'000 + (i * 37) % 200, t, t));
@@ -35,9 +53,10 @@ struct Setup {
   }
 };
 
-// A price tick: store, aggregate median over 4 exchanges, hashprice in USD.
+// A price tick: store, aggregate median over 4 exchanges, hashprice in USD, and (argument) the
+// economics of every site, which all depend on hashprice.
 void BM_EngineApplyPriceTick(benchmark::State& state) {
-  Setup s;
+  Setup s(static_cast<int>(state.range(0)));
   std::size_t i = 0;
   TimeNs t = 1'000'000'000;
   for (auto _ : state) {
@@ -49,7 +68,7 @@ void BM_EngineApplyPriceTick(benchmark::State& state) {
   if (s.engine.counters().out_of_order_events != 0) state.SkipWithError("events were rejected");
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_EngineApplyPriceTick);
+BENCHMARK(BM_EngineApplyPriceTick)->Arg(0)->Arg(20);
 
 // The hand-over from the I/O thread: one push and one pop (same thread, no contention).
 void BM_SpscRingPushPop(benchmark::State& state) {
