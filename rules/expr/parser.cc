@@ -514,7 +514,12 @@ std::string to_string(const Node& n) {
         s += "{";
         for (std::size_t i = 0; i < n.matchers.size(); ++i) {
           static constexpr const char* kOps[] = {"=", "!=", "=~", "!~"};
-          s += (i ? ", " : "") + n.matchers[i].label + kOps[static_cast<int>(n.matchers[i].op)] + "\"" + n.matchers[i].value + "\"";
+          std::string value;
+          for (char ch : n.matchers[i].value) {
+            if (ch == '\\' || ch == '"') value += '\\';  // printed as the parser reads it back
+            value += ch;
+          }
+          s += (i ? ", " : "") + n.matchers[i].label + kOps[static_cast<int>(n.matchers[i].op)] + "\"" + value + "\"";
         }
         s += "}";
       }
@@ -534,7 +539,8 @@ std::string to_string(const Node& n) {
       return s + "(" + to_string(*n.args[0]) + ")";
     }
     case Node::Kind::kNegate:
-      return "-(" + to_string(*n.args[0]) + ")";
+      // Wrapped whole: "(-(x)) ^ 2" and "-(x ^ 2)" are different trees.
+      return "(-(" + to_string(*n.args[0]) + "))";
     case Node::Kind::kBinary: {
       std::string s = "(" + to_string(*n.lhs) + " " + binary_op_text(n.op);
       if (n.return_bool) s += " bool";

@@ -28,10 +28,12 @@ const Case kValid[] = {
     {"(a + b) * c", "((a + b) * c)"},
     {"a / b % c", "((a / b) % c)"},
     {"a ^ b ^ c", "(a ^ (b ^ c))"},
-    {"-a", "-(a)"},
-    {"-a ^ 2", "-((a ^ 2))"},
+    {"-a", "(-(a))"},
+    {"-a ^ 2", "(-((a ^ 2)))"},
+    // Found by the fuzzer: a negation inside parentheses raised to a power keeps its grouping.
+    {"(-a) ^ 2", "((-(a)) ^ 2)"},
     {"+a", "a"},
-    {"a * -b", "(a * -(b))"},
+    {"a * -b", "(a * (-(b)))"},
     {"a > 3", "(a > 3)"},
     {"a > bool 3", "(a > bool 3)"},
     {"a == b", "(a == b)"},
@@ -69,6 +71,9 @@ const Case kValid[] = {
      "(site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh)"},
     {"site:hosting_minus_mining_usd_per_mwh", "site:hosting_minus_mining_usd_per_mwh"},
     {"  a  +\n  b  ", "(a + b)"},
+    // Found by the fuzzer: quotes and backslashes in label values are printed escaped.
+    {"a{x=\"c\\\\d\\\"e\"}", "a{x=\"c\\\\d\\\"e\"}"},
+    {"a{x='it\\'s'}", "a{x=\"it's\"}"},
     {"sum by (site) (a) / on(site) sum by (site) (b)", "(sum by (site)(a) / on(site) sum by (site)(b))"},
 };
 
