@@ -14,10 +14,13 @@ namespace hashwatch::rules::expr {
 
 enum class MatchOp : std::uint8_t { kEqual, kNotEqual, kRegex, kNotRegex };
 
+struct CompiledRegex;  // rules/expr/regex.h
+
 struct Matcher {
   std::string label;
   MatchOp op = MatchOp::kEqual;
   std::string value;
+  std::shared_ptr<const CompiledRegex> regex;  // =~ and !~: compiled by the parser, anchored
 };
 
 enum class BinaryOp : std::uint8_t {

@@ -8,6 +8,8 @@
 #include <map>
 #include <regex>
 
+#include "rules/expr/regex.h"
+
 namespace hashwatch::rules::expr {
 
 namespace {
@@ -300,7 +302,7 @@ class Evaluator {
 bool matches(const Node& selector, std::string_view name, const Labels& labels) {
   if (!selector.metric.empty() && selector.metric != name) return false;
   for (const Matcher& m : selector.matchers) {
-    const std::string value(label_value(labels, m.label));
+    const std::string_view value = label_value(labels, m.label);
     switch (m.op) {
       case MatchOp::kEqual:
         if (value != m.value) return false;
@@ -311,10 +313,14 @@ bool matches(const Node& selector, std::string_view name, const Labels& labels) 
       case MatchOp::kRegex:
       case MatchOp::kNotRegex: {
         bool hit = false;
-        try {
-          hit = std::regex_match(value, std::regex(m.value));  // anchored, as in PromQL
-        } catch (const std::regex_error&) {
-          hit = false;
+        if (m.regex != nullptr) {
+          hit = std::regex_match(value.begin(), value.end(), m.regex->re);  // anchored, as in PromQL
+        } else {
+          try {  // a matcher built by hand rather than parsed
+            hit = std::regex_match(value.begin(), value.end(), std::regex(m.value));
+          } catch (const std::regex_error&) {
+            hit = false;
+          }
         }
         if (hit != (m.op == MatchOp::kRegex)) return false;
         break;

@@ -1,5 +1,7 @@
 #include "rules/expr/parser.h"
 
+#include "rules/expr/regex.h"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -427,6 +429,14 @@ class Parser {
           return n;
         }
         m.value = tok_.text;
+        if (m.op == MatchOp::kRegex || m.op == MatchOp::kNotRegex) {
+          try {
+            m.regex = std::make_shared<const CompiledRegex>(CompiledRegex{std::regex(m.value)});
+          } catch (const std::regex_error&) {
+            fail(tok_.pos, "invalid regular expression \"" + m.value + "\"");
+            return n;
+          }
+        }
         n->matchers.push_back(std::move(m));
         advance();
         if (tok_.kind != Tok::kComma) break;

@@ -124,6 +124,9 @@ const ErrorCase kInvalid[] = {
     // Found by the fuzzer: a duration that overflows 64-bit nanoseconds.
     {"a offset 599369640h", 9, "\"599369640h\" is not a number or a duration"},
     {"a[99999999999999999999d]", 2, "\"99999999999999999999d\" is not a number or a duration"},
+    // An invalid regex is an error at load, not a matcher that silently never matches.
+    {"a{site=~\"(x\"}", 8, "invalid regular expression \"(x\""},
+    {"a{site!~\"[\"}", 8, "invalid regular expression \"[\""},
 };
 
 TEST(ExprParser, ErrorsCarryPositionAndMessage) {
