@@ -66,10 +66,8 @@ bool BinanceProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSi
       if (s == nullptr) return true;
       // Trade ids are consecutive per symbol; bookTicker update ids only increase.
       if (!accept_sequence(*s, msg.sequence, msg.type == MessageType::kTrade, stats_)) return true;
-      if (!out.push(rules::value_event(s->series, source_, msg.price, msg.time_ns, recv_ns,
-                                       static_cast<std::uint64_t>(msg.sequence)))) {
-        stats_.count_error(ErrorKind::kQueueFull);
-      }
+      push_or_count(out, rules::value_event(s->series, source_, msg.price, msg.time_ns, recv_ns,
+                                            static_cast<std::uint64_t>(msg.sequence)), stats_);
       return true;
     }
     case MessageType::kShutdown:

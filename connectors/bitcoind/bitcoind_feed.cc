@@ -129,9 +129,7 @@ std::optional<HttpRequestSpec> BitcoindProtocol::next_request() {
 }
 
 void BitcoindProtocol::emit(EventSink& out, rules::SeriesId series, double value, TimeNs recv_ns) {
-  if (!out.push(rules::value_event(series, source_, value, recv_ns, recv_ns))) {
-    stats_.count_error(ErrorKind::kQueueFull);
-  }
+  push_or_count(out, rules::value_event(series, source_, value, recv_ns, recv_ns), stats_);
 }
 
 bool BitcoindProtocol::on_response(unsigned status, std::string_view body, TimeNs recv_ns,

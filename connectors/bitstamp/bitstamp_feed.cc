@@ -52,10 +52,8 @@ bool BitstampProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventS
       SymbolState* s = find_symbol(symbols_, msg.channel);
       if (s == nullptr) return true;
       if (!accept_sequence(*s, msg.trade_id, /*contiguous=*/false, stats_)) return true;
-      if (!out.push(rules::value_event(s->series, source_, msg.price, msg.time_ns, recv_ns,
-                                       static_cast<std::uint64_t>(msg.trade_id)))) {
-        stats_.count_error(ErrorKind::kQueueFull);
-      }
+      push_or_count(out, rules::value_event(s->series, source_, msg.price, msg.time_ns, recv_ns,
+                                            static_cast<std::uint64_t>(msg.trade_id)), stats_);
       return true;
     }
     case MessageType::kReconnect:

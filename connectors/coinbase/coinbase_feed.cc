@@ -61,10 +61,8 @@ bool CoinbaseProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventS
       if (msg.sequence <= p->last_sequence) return true;  // duplicate or out of order
       p->last_sequence = msg.sequence;
       p->last_trade_id = std::max(p->last_trade_id, msg.trade_id);
-      if (!out.push(rules::value_event(p->series, source_, msg.price, msg.time_ns, recv_ns,
-                                       static_cast<std::uint64_t>(msg.sequence)))) {
-        stats_.count_error(ErrorKind::kQueueFull);
-      }
+      push_or_count(out, rules::value_event(p->series, source_, msg.price, msg.time_ns, recv_ns,
+                                            static_cast<std::uint64_t>(msg.sequence)), stats_);
       return true;
     }
     case MessageType::kHeartbeat: {

@@ -22,6 +22,13 @@ class EventSink {
   virtual bool push(const rules::Event& event) = 0;
 };
 
+// Queues an event for the engine; a full queue is counted as kQueueFull on the feed's stats.
+inline bool push_or_count(EventSink& sink, const rules::Event& event, FeedStats& stats) {
+  if (sink.push(event)) return true;
+  stats.count_error(ErrorKind::kQueueFull);
+  return false;
+}
+
 // A WebSocket feed's protocol. `frame` is followed by kFramePadding readable bytes.
 class WsProtocol {
  public:

@@ -11,10 +11,7 @@ FeedHealth::FeedHealth(std::string feed_name, rules::SourceId source, EventSink&
 void FeedHealth::set_up(bool up, TimeNs now_ns) {
   if (stopped_ || up_ == up) return;
   // Commit the change only once the engine has it; a full queue retries on the next call.
-  if (!sink_.push(rules::feed_event(source_, up, now_ns))) {
-    stats_.count_error(ErrorKind::kQueueFull);
-    return;
-  }
+  if (!push_or_count(sink_, rules::feed_event(source_, up, now_ns), stats_)) return;
   up_ = up;
   stats_.up.store(up, std::memory_order_relaxed);
   if (up) {

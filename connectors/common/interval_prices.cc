@@ -45,9 +45,7 @@ void IntervalPrices::flush(TimeNs recv_ns, EventSink& out) {
       }
       // A correction of an older interval only matters when it is the interval in force.
       if (is_new || start == node.last_interval_ns) {
-        if (!out.push(rules::value_event(node.series, source_, price, start, recv_ns))) {
-          stats_.count_error(ErrorKind::kQueueFull);
-        }
+        push_or_count(out, rules::value_event(node.series, source_, price, start, recv_ns), stats_);
       }
     }
     node.pending.clear();

@@ -76,9 +76,7 @@ bool HashrateIndexProtocol::on_response(unsigned status, std::string_view body, 
     report_parse_error(stats_, log_, st, body, recv_ns);
     return false;
   }
-  if (!out.push(rules::value_event(series_, source_, p.price_usd_per_ph_day, p.time_ns, recv_ns))) {
-    stats_.count_error(ErrorKind::kQueueFull);
-  }
+  push_or_count(out, rules::value_event(series_, source_, p.price_usd_per_ph_day, p.time_ns, recv_ns), stats_);
   return true;
 }
 

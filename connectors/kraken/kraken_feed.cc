@@ -39,10 +39,8 @@ std::vector<std::string> KrakenProtocol::subscribe_frames() {
 void KrakenProtocol::emit(EventSink& out, SymbolState& s, double price, TimeNs source_ns,
                           TimeNs recv_ns) {
   if (!online_) return;  // prices during maintenance are not trusted
-  if (!out.push(rules::value_event(s.series, source_, price, source_ns, recv_ns,
-                                   static_cast<std::uint64_t>(s.last_sequence)))) {
-    stats_.count_error(ErrorKind::kQueueFull);
-  }
+  push_or_count(out, rules::value_event(s.series, source_, price, source_ns, recv_ns,
+                                        static_cast<std::uint64_t>(s.last_sequence)), stats_);
 }
 
 bool KrakenProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSink& out) {
@@ -74,9 +72,7 @@ bool KrakenProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSin
         spdlog::warn("feed {}: exchange status {}", config_.name, msg.system);
         // Kraken keeps the socket during maintenance; its prices must not count meanwhile.
         stats_.up.store(online, std::memory_order_relaxed);
-        if (!out.push(rules::feed_event(source_, online, recv_ns))) {
-          stats_.count_error(ErrorKind::kQueueFull);
-        }
+        push_or_count(out, rules::feed_event(source_, online, recv_ns), stats_);
       }
       return true;
     }

@@ -45,9 +45,7 @@ std::vector<std::string> MempoolProtocol::targets() const {
 
 bool MempoolProtocol::emit(EventSink& out, rules::SeriesId series, double value, TimeNs recv_ns) {
   // REST responses carry no timestamp of their own: the receive time is the source time.
-  if (!out.push(rules::value_event(series, source_, value, recv_ns, recv_ns))) {
-    stats_.count_error(ErrorKind::kQueueFull);
-  }
+  push_or_count(out, rules::value_event(series, source_, value, recv_ns, recv_ns), stats_);
   return true;
 }
 

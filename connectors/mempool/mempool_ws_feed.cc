@@ -33,9 +33,7 @@ std::string_view MempoolWsProtocol::keepalive_frame() const { return R"({"action
 
 void MempoolWsProtocol::emit(EventSink& out, rules::SeriesId series, double value,
                              TimeNs source_ns, TimeNs recv_ns) {
-  if (!out.push(rules::value_event(series, source_, value, source_ns, recv_ns))) {
-    stats_.count_error(ErrorKind::kQueueFull);
-  }
+  push_or_count(out, rules::value_event(series, source_, value, source_ns, recv_ns), stats_);
 }
 
 bool MempoolWsProtocol::on_message(std::string_view frame, TimeNs recv_ns, EventSink& out) {

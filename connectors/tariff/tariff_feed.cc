@@ -45,9 +45,7 @@ class TariffFeed final : public Feed {
     const TimeNs now = wall_clock_ns();
     health_.set_up(true, now);
     const double price = rules::tariff_price_usd_per_mwh(*config_.tariff, now);
-    if (!sink_.push(rules::value_event(series_, source_, price, now, now))) {
-      stats_.count_error(ErrorKind::kQueueFull);
-    }
+    push_or_count(sink_, rules::value_event(series_, source_, price, now, now), stats_);
     stats_.messages.fetch_add(1, std::memory_order_relaxed);
     stats_.last_event_ns.store(now, std::memory_order_relaxed);
     TimeNs next = now + kRefreshNs;

@@ -13,7 +13,9 @@ using hashwatch::testing::PaddedFrame;
 
 struct RecordingSink : EventSink {
   std::vector<rules::Event> events;
+  bool full = false;  // a full engine queue: refuse every event
   bool push(const rules::Event& e) override {
+    if (full) return false;
     events.push_back(e);
     return true;
   }
@@ -86,6 +88,18 @@ TEST_F(CoinbaseProtocolTest, ServerErrorIsCounted) {
     if (line.find(R"("type":"subscribe")") == std::string::npos) feed(line);
   }
   EXPECT_EQ(stats.error_count(ErrorKind::kServerError), 1u);
+}
+
+TEST_F(CoinbaseProtocolTest, FullEngineQueueIsCountedAndTheFeedCarriesOn) {
+  const auto lines = fixture_lines("coinbase/ticker_stream.jsonl");
+  sink.full = true;
+  feed(lines[1]);
+  EXPECT_EQ(stats.error_count(ErrorKind::kQueueFull), 1u);
+  EXPECT_TRUE(sink.events.empty());
+  sink.full = false;
+  feed(lines[2]);
+  EXPECT_EQ(sink.events.size(), 1u);
+  EXPECT_EQ(stats.error_count(ErrorKind::kQueueFull), 1u);
 }
 
 TEST_F(CoinbaseProtocolTest, OtherProductsAreIgnored) {
