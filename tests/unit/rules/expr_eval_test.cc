@@ -6,6 +6,7 @@
 #include <map>
 
 #include "rules/expr/parser.h"
+#include "rules/expr/program.h"
 
 namespace hashwatch::rules::expr {
 namespace {
@@ -226,6 +227,132 @@ TEST(ExprEval, TableOfExpressionsAndResults) {
     }
     EXPECT_EQ(got, c.expected) << c.expr;
   }
+}
+
+// The same table through the compiled form: interned series, one ProgramSet for every case.
+class TableCatalog final : public SeriesCatalog {
+ public:
+  TableCatalog(const std::vector<Series>& series, TimeNs now) : now_(now) {
+    for (const Series& x : series) {
+      ids_.push_back(registry_.intern(x.name, x.labels));
+      points_.push_back(x.points);
+    }
+  }
+  // Pretend only the first n series are interned yet (the rest arrive later).
+  void show(std::size_t n) { visible_ = n; }
+
+  std::size_t series_count() const override { return std::min(visible_, registry_.series_count()); }
+  const SeriesInfo& info(SeriesId id) const override { return registry_.info(id); }
+  bool current(SeriesId id, double& value) const override { return value_at(id, now_, value); }
+  bool changed_at(SeriesId id, TimeNs& at) const override {
+    const auto& p = points_[id];
+    if (p.empty()) return false;
+    at = p.front().t;
+    for (std::size_t i = 1; i < p.size(); ++i) {
+      if (p[i].v != p[i - 1].v) at = p[i].t;
+    }
+    return true;
+  }
+  bool value_at(SeriesId id, TimeNs at, double& value) const override {
+    const Point* last = nullptr;
+    for (const Point& p : points_[id]) {
+      if (p.t <= at) last = &p;
+    }
+    if (last == nullptr) return false;
+    value = last->v;
+    return true;
+  }
+  PointSpan window(SeriesId id, TimeNs from, TimeNs to) const override {
+    const auto& p = points_[id];
+    auto lo = std::upper_bound(p.begin(), p.end(), from, [](TimeNs t, const Point& q) { return t < q.t; });
+    auto hi = std::upper_bound(p.begin(), p.end(), to, [](TimeNs t, const Point& q) { return t < q.t; });
+    if (hi < lo) hi = lo;
+    return PointSpan{std::span<const Point>(&*p.begin() + (lo - p.begin()), static_cast<std::size_t>(hi - lo)), {}};
+  }
+
+ private:
+  SeriesRegistry registry_;
+  std::vector<SeriesId> ids_;
+  std::vector<std::vector<Point>> points_;
+  TimeNs now_;
+  std::size_t visible_ = SIZE_MAX;
+};
+
+const std::vector<Series>& table_series() {
+  static const std::vector<Series> series = [] {
+    std::vector<Series> out;
+    // Rebuild the list the TableSource holds, through its own interface, in a fixed order.
+    Vector all;
+    Node any;
+    any.kind = Node::Kind::kSelector;
+    std::vector<RangeSeries> ranges;
+    source().range(any, -1, s(100000), ranges);
+    for (RangeSeries& r : ranges) out.push_back(Series{r.name, r.labels, r.points});
+    return out;
+  }();
+  return series;
+}
+
+std::string compiled_result(ProgramSet& set, std::uint32_t id, const TableCatalog& catalog) {
+  ProgramResult result;
+  if (auto e = set.evaluate(id, s(3600), catalog, result)) return "error: " + e->message;
+  return to_string(set.to_value(result, catalog));
+}
+
+TEST(ExprProgram, CompiledFormGivesTheTableResults) {
+  ASSERT_EQ(table_series().size(), 20u);
+  TableCatalog catalog(table_series(), s(3600));
+  // Half the series are known when the programs compile; the rest are interned afterwards.
+  catalog.show(10);
+  ProgramSet set;
+  std::vector<std::pair<const Case*, std::uint32_t>> programs;
+  std::vector<SelectorMatch> matches;
+  for (const Case& c : kCases) {
+    auto parsed = parse(c.expr);
+    ASSERT_TRUE(std::holds_alternative<NodePtr>(parsed)) << c.expr;
+    std::shared_ptr<const Node> tree(std::move(std::get<NodePtr>(parsed)));
+    auto added = set.add(tree);
+    if (auto* e = std::get_if<EvalError>(&added)) {
+      EXPECT_EQ("error: " + e->message, c.expected) << c.expr << " (compile time)";
+      continue;
+    }
+    programs.emplace_back(&c, std::get<std::uint32_t>(added));
+    if (programs.size() == 40) set.sync(catalog, &matches);  // some programs see a sync before the rest exist
+  }
+  set.sync(catalog, &matches);
+  catalog.show(SIZE_MAX);
+  set.sync(catalog, &matches);
+  // Twice: results must not depend on buffers left by the previous run.
+  for (int round = 0; round < 2; ++round) {
+    for (auto& [c, id] : programs) EXPECT_EQ(compiled_result(set, id, catalog), c->expected) << c->expr;
+  }
+  // The dependency information: every program that read a series was told so exactly once per selector.
+  EXPECT_FALSE(matches.empty());
+  for (const SelectorMatch& m : matches) EXPECT_LT(m.series, 20u);
+}
+
+TEST(ExprProgram, StaticTypeErrorsAreFoundAtCompileTimeWithTheirPosition) {
+  struct Bad {
+    const char* expr;
+    std::size_t pos;
+    const char* message;
+  } const kBad[] = {  // a binary node sits at its operator
+      {"1 + (3 > 2)", 7, "a comparison of two numbers needs bool"},
+      {"sum(1 + 2)", 6, "aggregations take a series expression"},
+      {"x and 1", 2, "and works on series, not numbers"},
+      {"clamp_min(x, y)", 13, "clamp_min() takes a number as its second argument"},
+      {"x + y[5m]", 4, "a range selector needs a function such as avg_over_time()"},
+  };
+  for (const Bad& b : kBad) {
+    auto parsed = parse(b.expr);
+    ASSERT_TRUE(std::holds_alternative<NodePtr>(parsed)) << b.expr;
+    auto error = check_types(*std::get<NodePtr>(parsed));
+    ASSERT_TRUE(error.has_value()) << b.expr;
+    EXPECT_EQ(error->pos, b.pos) << b.expr;
+    EXPECT_EQ(error->message, b.message) << b.expr;
+  }
+  auto ok = parse("site_power_price_usd_per_mwh > bool 3");
+  EXPECT_FALSE(check_types(*std::get<NodePtr>(ok)).has_value());
 }
 
 }  // namespace

@@ -1,0 +1,650 @@
+#include "rules/expr/program.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "rules/expr/parser.h"
+
+namespace hashwatch::rules::expr {
+
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+bool is_comparison(BinaryOp op) {
+  return op == BinaryOp::kEq || op == BinaryOp::kNe || op == BinaryOp::kGt || op == BinaryOp::kLt ||
+         op == BinaryOp::kGe || op == BinaryOp::kLe;
+}
+
+bool is_set_op(BinaryOp op) {
+  return op == BinaryOp::kAnd || op == BinaryOp::kOr || op == BinaryOp::kUnless;
+}
+
+double arithmetic(BinaryOp op, double a, double b) {
+  switch (op) {
+    case BinaryOp::kAdd: return a + b;
+    case BinaryOp::kSub: return a - b;
+    case BinaryOp::kMul: return a * b;
+    case BinaryOp::kDiv: return a / b;
+    case BinaryOp::kMod: return std::fmod(a, b);
+    case BinaryOp::kPow: return std::pow(a, b);
+    case BinaryOp::kEq: return a == b;
+    case BinaryOp::kNe: return a != b;
+    case BinaryOp::kGt: return a > b;
+    case BinaryOp::kLt: return a < b;
+    case BinaryOp::kGe: return a >= b;
+    case BinaryOp::kLe: return a <= b;
+    default: return NAN;
+  }
+}
+
+enum class Fn : std::uint8_t {
+  kNone, kTime, kAge, kAbsent, kAvgOverTime, kSumOverTime, kMinOverTime, kMaxOverTime,
+  kCountOverTime, kDelta, kRate, kAbs, kClampMin, kClampMax, kUnknown
+};
+
+Fn function_of(const std::string& f) {
+  static const std::pair<const char*, Fn> kTable[] = {
+      {"time", Fn::kTime}, {"age", Fn::kAge}, {"absent", Fn::kAbsent},
+      {"avg_over_time", Fn::kAvgOverTime}, {"sum_over_time", Fn::kSumOverTime},
+      {"min_over_time", Fn::kMinOverTime}, {"max_over_time", Fn::kMaxOverTime},
+      {"count_over_time", Fn::kCountOverTime}, {"delta", Fn::kDelta}, {"rate", Fn::kRate},
+      {"abs", Fn::kAbs}, {"clamp_min", Fn::kClampMin}, {"clamp_max", Fn::kClampMax},
+  };
+  for (const auto& [name, fn] : kTable) {
+    if (f == name) return fn;
+  }
+  return Fn::kUnknown;
+}
+
+bool takes_range(Fn fn) {
+  return fn == Fn::kAvgOverTime || fn == Fn::kSumOverTime || fn == Fn::kMinOverTime ||
+         fn == Fn::kMaxOverTime || fn == Fn::kCountOverTime || fn == Fn::kDelta || fn == Fn::kRate;
+}
+
+// Static typing, in the tree-walker's evaluation order so the first error is the same one.
+class TypeChecker {
+ public:
+  std::optional<EvalError> error;
+
+  // true: the node yields a number; false: a vector.
+  bool scalar(const Node& n) {
+    if (error) return true;
+    switch (n.kind) {
+      case Node::Kind::kNumber: return true;
+      case Node::Kind::kSelector:
+        if (n.range_ns) fail(n.pos, "a range selector needs a function such as avg_over_time()");
+        return false;
+      case Node::Kind::kNegate: return scalar(*n.args[0]);
+      case Node::Kind::kAggregate:
+        if (scalar(*n.args[0])) fail(n.args[0]->pos, "aggregations take a series expression");
+        return false;
+      case Node::Kind::kCall: {
+        const Fn fn = function_of(n.function);
+        if (fn == Fn::kTime) return true;
+        if (fn == Fn::kAge || takes_range(fn)) return false;
+        if (fn == Fn::kAbsent) {
+          scalar(*n.args[0]);
+          return false;
+        }
+        if (fn == Fn::kUnknown) {
+          fail(n.pos, "unknown function " + n.function);
+          return true;
+        }
+        const bool s = scalar(*n.args[0]);
+        if (fn == Fn::kAbs) return s;
+        if (!scalar(*n.args[1])) fail(n.args[1]->pos, n.function + "() takes a number as its second argument");
+        return s;
+      }
+      case Node::Kind::kBinary: {
+        const bool l = scalar(*n.lhs);
+        const bool r = scalar(*n.rhs);
+        if (error) return true;
+        if (is_set_op(n.op) && (l || r)) {
+          fail(n.pos, std::string(binary_op_text(n.op)) + " works on series, not numbers");
+        } else if (l && r && is_comparison(n.op) && !n.return_bool) {
+          fail(n.pos, "a comparison of two numbers needs bool");
+        }
+        return l && r;
+      }
+    }
+    return true;
+  }
+
+ private:
+  void fail(std::size_t pos, std::string message) {
+    if (!error) error = EvalError{pos, std::move(message)};
+  }
+};
+
+// A dense map from label-set id to a small index, cleared in O(1) by bumping a generation.
+class KeyTable {
+ public:
+  void reset(std::size_t ids) {
+    if (stamp_.size() < ids) {
+      stamp_.resize(ids, 0);
+      slot_.resize(ids, 0);
+    }
+    if (++gen_ == 0) {  // wrapped: start over
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      gen_ = 1;
+    }
+  }
+  std::uint32_t find(LabelSetId key) const { return stamp_[key] == gen_ ? slot_[key] : kNone; }
+  void put(LabelSetId key, std::uint32_t slot) {
+    stamp_[key] = gen_;
+    slot_[key] = slot;
+  }
+
+ private:
+  std::vector<std::uint32_t> stamp_, slot_;
+  std::uint32_t gen_ = 0;
+};
+
+}  // namespace
+
+// ---- label sets ----
+
+LabelSetPool::LabelSetPool() { intern({}); }
+
+LabelSetId LabelSetPool::intern(const Labels& sorted) {
+  auto it = ids_.find(sorted);
+  if (it != ids_.end()) return it->second;
+  const auto id = static_cast<LabelSetId>(sets_.size());
+  auto inserted = ids_.emplace(sorted, id).first;
+  sets_.push_back(&inserted->first);  // map nodes are stable
+  return id;
+}
+
+// ---- programs ----
+
+struct ProgramSet::Program {
+  struct Group {
+    LabelSetId key;
+    double sum, min, max;
+    std::size_t count;
+  };
+  struct CNode {
+    const Node* src = nullptr;
+    Node::Kind kind = Node::Kind::kNumber;
+    bool scalar = false;
+    Fn fn = Fn::kNone;
+    std::uint32_t a = kNone, b = kNone;  // children: arg/lhs, second arg/rhs
+    std::uint32_t selector = kNone;      // own selector, or the argument's (age, *_over_time)
+    LabelSetId absent_labels = 0;
+    double value = 0.0;                  // scalar result
+    std::vector<CompiledSample> out;     // vector result, reused
+    std::vector<LabelSetId> memo;        // input label set -> matching key / group labels
+    std::vector<Group> groups;
+    std::vector<std::uint8_t> used;      // right-hand entries already matched (one-to-one)
+  };
+  std::shared_ptr<const Node> expr;
+  std::vector<CNode> nodes;
+  std::uint32_t root = kNone;
+  bool time_dependent = false;
+  std::vector<std::string> reads;
+};
+
+struct ProgramSet::Impl {
+  struct Selector {
+    const Node* node;
+    std::uint32_t program;
+    TimeNs history_ns;
+    std::vector<SeriesId> matched;
+    std::size_t scanned = 0;  // series ids examined so far
+  };
+  std::vector<std::unique_ptr<Program>> programs;
+  std::vector<Selector> selectors;
+  std::vector<LabelSetId> series_labels;    // by SeriesId; kNone until first needed
+  KeyTable table;
+  std::optional<EvalError> error;
+  Labels scratch;
+};
+
+ProgramSet::ProgramSet() : impl_(std::make_unique<Impl>()) {}
+ProgramSet::~ProgramSet() = default;
+
+std::size_t ProgramSet::size() const { return impl_->programs.size(); }
+
+std::optional<EvalError> check_types(const Node& expr) {
+  TypeChecker checker;
+  checker.scalar(expr);
+  return checker.error;
+}
+
+std::variant<std::uint32_t, EvalError> ProgramSet::add(std::shared_ptr<const Node> expr) {
+  TypeChecker checker;
+  checker.scalar(*expr);
+  if (checker.error) return *checker.error;
+
+  auto program = std::make_unique<Program>();
+  const auto id = static_cast<std::uint32_t>(impl_->programs.size());
+  Program& p = *program;
+  p.expr = std::move(expr);
+
+  auto add_selector = [&](const Node& sel) {
+    impl_->selectors.push_back(Impl::Selector{&sel, id, sel.range_ns.value_or(0) + sel.offset_ns, {}});
+    if (sel.range_ns || sel.offset_ns != 0) p.time_dependent = true;
+    if (std::find(p.reads.begin(), p.reads.end(), sel.metric) == p.reads.end()) p.reads.push_back(sel.metric);
+    return static_cast<std::uint32_t>(impl_->selectors.size() - 1);
+  };
+
+  // Post-order, so children's indices exist when the parent is appended.
+  auto compile = [&](auto& self, const Node& n) -> std::uint32_t {
+    Program::CNode c;
+    c.src = &n;
+    c.kind = n.kind;
+    switch (n.kind) {
+      case Node::Kind::kNumber:
+        c.scalar = true;
+        c.value = n.number;
+        break;
+      case Node::Kind::kSelector:
+        c.selector = add_selector(n);
+        break;
+      case Node::Kind::kNegate:
+        c.a = self(self, *n.args[0]);
+        c.scalar = p.nodes[c.a].scalar;
+        break;
+      case Node::Kind::kAggregate:
+        c.a = self(self, *n.args[0]);
+        break;
+      case Node::Kind::kCall:
+        c.fn = function_of(n.function);
+        if (c.fn == Fn::kTime) {
+          c.scalar = true;
+          p.time_dependent = true;
+        } else if (c.fn == Fn::kAge || takes_range(c.fn)) {
+          c.selector = add_selector(*n.args[0]);
+          if (c.fn == Fn::kAge) p.time_dependent = true;
+        } else if (c.fn == Fn::kAbsent) {
+          c.a = self(self, *n.args[0]);
+          Labels labels;
+          if (n.args[0]->kind == Node::Kind::kSelector) {
+            for (const Matcher& m : n.args[0]->matchers) {
+              if (m.op == MatchOp::kEqual) labels.emplace_back(m.label, m.value);
+            }
+            std::sort(labels.begin(), labels.end());
+          }
+          c.absent_labels = labels_.intern(labels);
+        } else {
+          c.a = self(self, *n.args[0]);
+          c.scalar = p.nodes[c.a].scalar;
+          if (n.args.size() > 1) c.b = self(self, *n.args[1]);
+        }
+        break;
+      case Node::Kind::kBinary:
+        c.a = self(self, *n.lhs);
+        c.b = self(self, *n.rhs);
+        c.scalar = p.nodes[c.a].scalar && p.nodes[c.b].scalar;
+        break;
+    }
+    p.nodes.push_back(std::move(c));
+    return static_cast<std::uint32_t>(p.nodes.size() - 1);
+  };
+  p.root = compile(compile, *p.expr);
+  impl_->programs.push_back(std::move(program));
+  return id;
+}
+
+void ProgramSet::sync(const SeriesCatalog& catalog, std::vector<SelectorMatch>* matches) {
+  const std::size_t count = catalog.series_count();
+  for (auto& sel : impl_->selectors) {
+    // Each selector scans from where it stopped: one compiled after the last sync starts at 0.
+    for (std::size_t i = sel.scanned; i < count; ++i) {
+      const auto id = static_cast<SeriesId>(i);
+      const SeriesInfo& info = catalog.info(id);
+      if (!expr::matches(*sel.node, info.name, info.labels)) continue;
+      sel.matched.push_back(id);
+      if (matches != nullptr) matches->push_back(SelectorMatch{sel.program, id, sel.history_ns});
+    }
+    sel.scanned = count;
+  }
+}
+
+LabelSetId ProgramSet::series_labels(const SeriesCatalog& catalog, SeriesId id) {
+  auto& cache = impl_->series_labels;
+  if (cache.size() <= id) cache.resize(std::max<std::size_t>(id + 1, catalog.series_count()), kNone);
+  if (cache[id] == kNone) cache[id] = labels_.intern(catalog.info(id).labels);
+  return cache[id];
+}
+
+bool ProgramSet::time_dependent(std::uint32_t id) const { return impl_->programs[id]->time_dependent; }
+
+const std::vector<std::string>& ProgramSet::reads(std::uint32_t id) const { return impl_->programs[id]->reads; }
+
+namespace {
+
+// The labels a one-to-one match compares (on / ignoring), or an aggregation groups by.
+void project(const Labels& labels, const Node& n, bool aggregate, Labels& out) {
+  out.clear();
+  for (const auto& kv : labels) {
+    bool keep;
+    if (aggregate) {
+      keep = !kv.second.empty() &&
+             std::find(n.grouping.begin(), n.grouping.end(), kv.first) != n.grouping.end();
+    } else if (n.on) {
+      keep = std::find(n.on->begin(), n.on->end(), kv.first) != n.on->end();
+    } else {
+      keep = !n.ignoring || std::find(n.ignoring->begin(), n.ignoring->end(), kv.first) == n.ignoring->end();
+    }
+    if (keep) out.push_back(kv);
+  }
+}
+
+}  // namespace
+
+class ProgramEvaluator {
+ public:
+  using CNode = ProgramSet::Program::CNode;
+
+  ProgramEvaluator(ProgramSet& set, ProgramSet::Impl& impl, ProgramSet::Program& p, TimeNs now,
+                   const SeriesCatalog& catalog)
+      : set_(set), impl_(impl), p_(p), now_(now), catalog_(catalog) {}
+
+  void run(std::uint32_t i) {
+    if (impl_.error) return;
+    CNode& n = p_.nodes[i];
+    switch (n.kind) {
+      case Node::Kind::kNumber: return;
+      case Node::Kind::kSelector: return selector(n);
+      case Node::Kind::kNegate: {
+        run(n.a);
+        const CNode& in = p_.nodes[n.a];
+        if (n.scalar) {
+          n.value = -in.value;
+          return;
+        }
+        n.out.clear();
+        for (const CompiledSample& s : in.out) n.out.push_back(CompiledSample{s.labels, kNoSeries, -s.value});
+        return;
+      }
+      case Node::Kind::kAggregate: return aggregate(n);
+      case Node::Kind::kCall: return call(n);
+      case Node::Kind::kBinary: return binary(n);
+    }
+  }
+
+ private:
+  LabelSetId key_of(CNode& n, LabelSetId labels, bool aggregate) {
+    if (n.memo.size() <= labels) n.memo.resize(set_.labels().size(), kNone);
+    LabelSetId& key = n.memo[labels];
+    if (key == kNone) {
+      project(set_.labels().get(labels), *n.src, aggregate, impl_.scratch);
+      key = set_.labels().intern(impl_.scratch);
+    }
+    return key;
+  }
+
+  void fail(std::size_t pos, const char* message) {
+    if (!impl_.error) impl_.error = EvalError{pos, message};
+  }
+
+  void selector(CNode& n) {
+    n.out.clear();
+    const auto& sel = impl_.selectors[n.selector];
+    const Node& src = *sel.node;
+    for (SeriesId id : sel.matched) {
+      double v;
+      const bool ok = src.offset_ns == 0 ? catalog_.current(id, v)
+                                         : catalog_.value_at(id, now_ - src.offset_ns, v);
+      if (ok) n.out.push_back(CompiledSample{set_.series_labels(catalog_, id), id, v});
+    }
+  }
+
+  void aggregate(CNode& n) {
+    run(n.a);
+    if (impl_.error) return;
+    const CNode& in = p_.nodes[n.a];
+    n.groups.clear();
+    // Group keys first: interning may grow the pool, and the table must cover every key.
+    for (const CompiledSample& s : in.out) key_of(n, s.labels, true);
+    impl_.table.reset(set_.labels().size());
+    for (const CompiledSample& s : in.out) {
+      const LabelSetId key = n.memo[s.labels];
+      std::uint32_t g = impl_.table.find(key);
+      if (g == kNone) {
+        g = static_cast<std::uint32_t>(n.groups.size());
+        impl_.table.put(key, g);
+        n.groups.push_back(ProgramSet::Program::Group{key, 0.0, INFINITY, -INFINITY, 0});
+      }
+      auto& group = n.groups[g];
+      group.sum += s.value;
+      group.min = std::min(group.min, s.value);
+      group.max = std::max(group.max, s.value);
+      ++group.count;
+    }
+    n.out.clear();
+    for (const auto& g : n.groups) {
+      double v = 0;
+      switch (n.src->aggregate) {
+        case AggregateOp::kSum: v = g.sum; break;
+        case AggregateOp::kMin: v = g.min; break;
+        case AggregateOp::kMax: v = g.max; break;
+        case AggregateOp::kAvg: v = g.sum / static_cast<double>(g.count); break;
+        case AggregateOp::kCount: v = static_cast<double>(g.count); break;
+      }
+      n.out.push_back(CompiledSample{g.key, kNoSeries, v});
+    }
+  }
+
+  void window(CNode& n) {
+    n.out.clear();
+    const auto& sel = impl_.selectors[n.selector];
+    const Node& src = *sel.node;
+    const TimeNs to = now_ - src.offset_ns;
+    const TimeNs range = *src.range_ns;
+    for (SeriesId id : sel.matched) {
+      const PointSpan points = catalog_.window(id, to - range, to);
+      if (points.empty()) continue;
+      double v = 0;
+      switch (n.fn) {
+        case Fn::kAvgOverTime:
+        case Fn::kSumOverTime:
+          points.for_each([&](const Point& p) { v += p.v; });
+          if (n.fn == Fn::kAvgOverTime) v /= static_cast<double>(points.size());
+          break;
+        case Fn::kMinOverTime:
+          v = INFINITY;
+          points.for_each([&](const Point& p) { v = std::min(v, p.v); });
+          break;
+        case Fn::kMaxOverTime:
+          v = -INFINITY;
+          points.for_each([&](const Point& p) { v = std::max(v, p.v); });
+          break;
+        case Fn::kCountOverTime:
+          v = static_cast<double>(points.size());
+          break;
+        case Fn::kDelta:
+          if (points.size() < 2) continue;
+          v = points.back().v - points.front().v;
+          break;
+        case Fn::kRate: {
+          if (points.size() < 2) continue;
+          // A counter: a drop is a reset, and the new value counts from zero.
+          double increase = 0, prev = 0;
+          bool first = true;
+          points.for_each([&](const Point& p) {
+            if (!first) {
+              const double d = p.v - prev;
+              increase += d >= 0 ? d : p.v;
+            }
+            prev = p.v;
+            first = false;
+          });
+          v = increase / (static_cast<double>(range) / 1e9);
+          break;
+        }
+        default:
+          break;
+      }
+      n.out.push_back(CompiledSample{set_.series_labels(catalog_, id), kNoSeries, v});
+    }
+  }
+
+  template <typename F>
+  void map_values(CNode& n, F fn) {
+    const CNode& in = p_.nodes[n.a];
+    if (n.scalar) {
+      n.value = fn(in.value);
+      return;
+    }
+    n.out.clear();
+    for (const CompiledSample& s : in.out) n.out.push_back(CompiledSample{s.labels, kNoSeries, fn(s.value)});
+  }
+
+  void call(CNode& n) {
+    switch (n.fn) {
+      case Fn::kTime:
+        n.value = static_cast<double>(now_) / 1e9;
+        return;
+      case Fn::kAge: {
+        n.out.clear();
+        for (SeriesId id : impl_.selectors[n.selector].matched) {
+          TimeNs t;
+          if (catalog_.changed_at(id, t)) {
+            n.out.push_back(CompiledSample{set_.series_labels(catalog_, id), kNoSeries,
+                                           static_cast<double>(now_ - t) / 1e9});
+          }
+        }
+        return;
+      }
+      case Fn::kAbsent: {
+        run(n.a);
+        const CNode& in = p_.nodes[n.a];
+        n.out.clear();
+        if (in.scalar || in.out.empty()) n.out.push_back(CompiledSample{n.absent_labels, kNoSeries, 1.0});
+        return;
+      }
+      case Fn::kAbs:
+        run(n.a);
+        return map_values(n, [](double x) { return std::abs(x); });
+      case Fn::kClampMin:
+      case Fn::kClampMax: {
+        run(n.a);
+        run(n.b);
+        const double bound = p_.nodes[n.b].value;
+        if (n.fn == Fn::kClampMin) return map_values(n, [bound](double x) { return std::max(x, bound); });
+        return map_values(n, [bound](double x) { return std::min(x, bound); });
+      }
+      default:
+        if (takes_range(n.fn)) window(n);
+        return;
+    }
+  }
+
+  void binary(CNode& n) {
+    run(n.a);
+    run(n.b);
+    if (impl_.error) return;
+    const Node& src = *n.src;
+    const CNode& l = p_.nodes[n.a];
+    const CNode& r = p_.nodes[n.b];
+    if (n.scalar) {
+      n.value = arithmetic(src.op, l.value, r.value);
+      return;
+    }
+    n.out.clear();
+    const bool comparison = is_comparison(src.op);
+    if (l.scalar || r.scalar) {
+      const CNode& vec = l.scalar ? r : l;
+      const double s = l.scalar ? l.value : r.value;
+      for (const CompiledSample& x : vec.out) {
+        const double res = l.scalar ? arithmetic(src.op, s, x.value) : arithmetic(src.op, x.value, s);
+        if (!comparison) {
+          n.out.push_back(CompiledSample{x.labels, kNoSeries, res});
+        } else if (src.return_bool) {
+          n.out.push_back(CompiledSample{x.labels, kNoSeries, res});
+        } else if (res != 0) {
+          n.out.push_back(x);  // a filter keeps the series' own value
+        }
+      }
+      return;
+    }
+    // Matching keys first: interning may grow the pool, and the table must cover every key.
+    for (const CompiledSample& s : l.out) key_of(n, s.labels, false);
+    for (const CompiledSample& s : r.out) key_of(n, s.labels, false);
+    KeyTable& table = impl_.table;
+    table.reset(set_.labels().size());
+    if (src.op == BinaryOp::kOr) {
+      for (const CompiledSample& s : l.out) {
+        n.out.push_back(s);
+        table.put(n.memo[s.labels], 0);
+      }
+      for (const CompiledSample& s : r.out) {
+        if (table.find(n.memo[s.labels]) == kNone) n.out.push_back(s);
+      }
+      return;
+    }
+    const bool set_op = is_set_op(src.op);
+    for (std::uint32_t j = 0; j < r.out.size(); ++j) {
+      const LabelSetId key = n.memo[r.out[j].labels];
+      if (table.find(key) != kNone) {
+        if (set_op) continue;  // the first one stands for the key
+        return fail(src.rhs->pos, "several series on the right match the same labels; use on() or an aggregation");
+      }
+      table.put(key, j);
+    }
+    n.used.assign(r.out.size(), 0);
+    for (const CompiledSample& s : l.out) {
+      const LabelSetId key = n.memo[s.labels];
+      const std::uint32_t j = table.find(key);
+      if (src.op == BinaryOp::kAnd) {
+        if (j != kNone) n.out.push_back(s);
+        continue;
+      }
+      if (src.op == BinaryOp::kUnless) {
+        if (j == kNone) n.out.push_back(s);
+        continue;
+      }
+      if (j == kNone) continue;
+      if (n.used[j]++ != 0) {
+        return fail(src.lhs->pos, "several series on the left match the same labels; use on() or an aggregation");
+      }
+      const double res = arithmetic(src.op, s.value, r.out[j].value);
+      const LabelSetId labels = src.on ? key : s.labels;
+      if (!comparison) {
+        n.out.push_back(CompiledSample{labels, kNoSeries, res});
+      } else if (src.return_bool) {
+        n.out.push_back(CompiledSample{labels, kNoSeries, res});
+      } else if (res != 0) {
+        n.out.push_back(s);
+      }
+    }
+  }
+
+  ProgramSet& set_;
+  ProgramSet::Impl& impl_;
+  ProgramSet::Program& p_;
+  TimeNs now_;
+  const SeriesCatalog& catalog_;
+};
+
+std::optional<EvalError> ProgramSet::evaluate(std::uint32_t id, TimeNs now, const SeriesCatalog& catalog,
+                                              ProgramResult& result) {
+  Program& p = *impl_->programs[id];
+  impl_->error.reset();
+  ProgramEvaluator(*this, *impl_, p, now, catalog).run(p.root);
+  if (impl_->error) {
+    result = ProgramResult{};
+    return impl_->error;
+  }
+  const auto& root = p.nodes[p.root];
+  result.scalar = root.scalar;
+  result.value = root.value;
+  result.samples = root.out;
+  return std::nullopt;
+}
+
+Value ProgramSet::to_value(const ProgramResult& result, const SeriesCatalog& catalog) const {
+  if (result.scalar) return result.value;
+  Vector out;
+  for (const CompiledSample& s : result.samples) {
+    out.push_back(Sample{s.origin == kNoSeries ? std::string() : catalog.info(s.origin).name,
+                         labels_.get(s.labels), s.value});
+  }
+  return out;
+}
+
+}  // namespace hashwatch::rules::expr
