@@ -32,6 +32,7 @@ void Engine::ensure_series(SeriesId id) {
   if (id >= states_.size()) {
     states_.resize(id + 1);
     roles_.resize(id + 1, Role::kUnknown);
+    changed_flag_.resize(id + 1, 0);
   }
 }
 
@@ -96,6 +97,17 @@ bool Engine::fresh_value(SeriesId id, double& out) const {
   return true;
 }
 
+void Engine::clear_changed() {
+  for (SeriesId id : changed_) changed_flag_[id] = 0;
+  changed_.clear();
+}
+
+void Engine::set_rule_output(SeriesId id, bool present, double value) {
+  ensure_series(id);
+  roles_[id] = Role::kDerived;
+  set_derived(id, present, value, false, now_ns_);
+}
+
 void Engine::advance(TimeNs now_ns) { now_ns_ = std::max(now_ns_, now_ns); }
 
 void Engine::apply(const Event& event) {
@@ -149,7 +161,10 @@ void Engine::apply(const Event& event) {
     }
   }
   const bool changed = !s.has_value || s.value != event.value || s.stale;
-  if (changed) s.changed_at_ns = now_ns_;
+  if (changed) {
+    s.changed_at_ns = now_ns_;
+    note_changed(event.series);
+  }
   s.value = event.value;
   s.source_time_ns = event.source_time_ns;
   s.recv_time_ns = event.recv_time_ns;
@@ -171,7 +186,9 @@ void Engine::set_feed(SourceId source, bool up) {
     if (!s.has_value || s.source != source) continue;
     // Coming back up revives only values received since the feed went down (a poll cycle pushes
     // its values before it is declared up); older values stay stale until replaced.
-    s.stale = !up || s.recv_time_ns < feed_down_at_[source];
+    const bool stale = !up || s.recv_time_ns < feed_down_at_[source];
+    if (stale != s.stale) note_changed(id);
+    s.stale = stale;
     const Role role = roles_[id];
     price |= role == Role::kBtcUsdSource;
     network |= role == Role::kBlockHeight || role == Role::kDifficulty ||
@@ -224,12 +241,18 @@ void Engine::set_derived(SeriesId id, bool has_value, double value, bool stale,
                          TimeNs source_time_ns) {
   SeriesState& s = states_[id];
   if (!has_value) {
-    if (s.has_value) s.changed_at_ns = now_ns_;
+    if (s.has_value) {
+      s.changed_at_ns = now_ns_;
+      note_changed(id);
+    }
     s.has_value = false;
     s.stale = false;
     return;
   }
-  if (!s.has_value || s.value != value || s.stale != stale) s.changed_at_ns = now_ns_;
+  if (!s.has_value || s.value != value || s.stale != stale) {
+    s.changed_at_ns = now_ns_;
+    note_changed(id);
+  }
   s.value = value;
   s.stale = stale;
   s.has_value = true;

@@ -90,6 +90,13 @@ class Engine {
   // Mode in force at each site (config order); std::nullopt until its inputs exist.
   std::optional<SiteMode> site_mode(std::size_t site) const;
 
+  // Series whose value, presence or staleness changed since clear_changed(), each listed once
+  // (bounded by the number of series). The rule runtime consumes it.
+  std::span<const SeriesId> changed() const { return changed_; }
+  void clear_changed();
+  // A recording rule's output: engine-owned from now on (events for it are ignored).
+  void set_rule_output(SeriesId id, bool present, double value);
+
  private:
   enum class Role : std::uint8_t {
     kUnknown, kOther, kBtcUsdSource, kBlockHeight, kDifficulty, kFeesPerBlock, kHashpriceIndex,
@@ -108,6 +115,11 @@ class Engine {
   void recompute_sites();
   void intern_site_series();
   void set_derived(SeriesId id, bool has_value, double value, bool stale, TimeNs source_time_ns);
+  void note_changed(SeriesId id) {
+    if (changed_flag_[id] != 0) return;
+    changed_flag_[id] = 1;
+    changed_.push_back(id);
+  }
 
   SeriesRegistry& registry_;
   EngineConfig config_;
@@ -116,6 +128,8 @@ class Engine {
   TimeNs trigger_recv_ns_ = 0;
   std::vector<SeriesState> states_;
   std::vector<Role> roles_;
+  std::vector<SeriesId> changed_;
+  std::vector<std::uint8_t> changed_flag_;  // per series: listed in changed_
   std::vector<std::uint8_t> feed_up_;                // per source; 1 until a kFeedDown arrives
   std::vector<TimeNs> feed_down_at_;                 // per source: when it last went down
   std::vector<std::vector<SeriesId>> source_series_; // series last set by each source

@@ -207,9 +207,10 @@ ProgramSet::~ProgramSet() = default;
 
 std::size_t ProgramSet::size() const { return impl_->programs.size(); }
 
-std::optional<EvalError> check_types(const Node& expr) {
+std::optional<EvalError> check_types(const Node& expr, bool* scalar) {
   TypeChecker checker;
-  checker.scalar(expr);
+  const bool s = checker.scalar(expr);
+  if (scalar != nullptr) *scalar = s;
   return checker.error;
 }
 

@@ -135,7 +135,7 @@ class ProgramSet {
 };
 
 // The first static type error in an expression, if any (what ProgramSet::add reports), for the
-// rule loader.
-std::optional<EvalError> check_types(const Node& expr);
+// rule loader; `scalar`, when given, receives whether the expression yields a number.
+std::optional<EvalError> check_types(const Node& expr, bool* scalar = nullptr);
 
 }  // namespace hashwatch::rules::expr

@@ -1,0 +1,377 @@
+// Rules evaluated inside the engine: dependency graph, recording outputs, windows sized from the
+// rules, and alert timelines from synthetic events at explicit times (no clock, no sleeps),
+// including restarts that restore alert state.
+#include "rules/rule_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "rules/expr/eval.h"
+#include "rules/expr/parser.h"
+
+namespace hashwatch::rules {
+namespace {
+
+constexpr TimeNs minutes(double m) { return static_cast<TimeNs>(m * 60e9); }
+constexpr TimeNs seconds(double s) { return static_cast<TimeNs>(s * 1e9); }
+
+std::shared_ptr<const expr::Node> parse_expr(const std::string& text) {
+  auto parsed = expr::parse(text);
+  if (auto* e = std::get_if<expr::ParseError>(&parsed)) throw std::runtime_error(text + ": " + e->message);
+  return std::shared_ptr<const expr::Node>(std::move(std::get<expr::NodePtr>(parsed)));
+}
+
+RuleDef record(const std::string& name, const std::string& text, Labels labels = {}) {
+  RuleDef r;
+  r.kind = RuleDef::Kind::kRecord;
+  r.group = "g";
+  r.name = name;
+  r.expr_text = text;
+  r.expr = parse_expr(text);
+  r.labels = std::move(labels);
+  return r;
+}
+
+RuleDef alert(const std::string& name, const std::string& text, TimeNs for_ns = 0, Labels labels = {}) {
+  RuleDef r;
+  r.kind = RuleDef::Kind::kAlert;
+  r.group = "g";
+  r.name = name;
+  r.expr_text = text;
+  r.expr = parse_expr(text);
+  r.timing.for_ns = for_ns;
+  r.labels = std::move(labels);
+  r.annotations = {{"summary", "{{ $labels.site }} at {{ $value }}"}};
+  return r;
+}
+
+// An engine, a rule runtime over it, and helpers to feed values at explicit times.
+struct Harness {
+  SeriesRegistry registry;
+  Engine engine{registry};
+  std::unique_ptr<RuleRuntime> rules;
+  std::vector<AlertTransition> sent;
+  std::vector<alerts::AlertInstance> store;  // what a state store would hold, by fingerprint
+
+  explicit Harness(std::vector<RuleDef> defs, TimeNs grace = 0)
+      : rules(std::make_unique<RuleRuntime>(std::move(defs), registry, grace)) {}
+
+  SeriesId id(const std::string& name, Labels labels = {}) { return registry.intern(name, std::move(labels)); }
+
+  void set(TimeNs t, const std::string& name, Labels labels, double v) {
+    engine.apply(value_event(id(name, std::move(labels)), registry.intern_source("test"), v, t, t));
+    rules->update(engine, false);
+    collect();
+  }
+  void tick(TimeNs t) {
+    engine.advance(t);
+    rules->update(engine, true);
+    collect();
+  }
+  void collect() {
+    for (auto& t : rules->take_transitions()) sent.push_back(std::move(t));
+    for (auto& a : rules->take_dirty()) {
+      std::erase_if(store, [&](const auto& s) { return s.fingerprint == a.fingerprint; });
+      if (a.state != alerts::AlertState::kInactive) store.push_back(a);
+    }
+  }
+  std::optional<double> value(const std::string& name, Labels labels = {}) {
+    double v;
+    if (!engine.fresh_value(id(name, std::move(labels)), v)) return std::nullopt;
+    return v;
+  }
+  alerts::AlertState state_of(const std::string& site) {
+    for (const AlertView& v : rules->alerts()) {
+      for (const auto& [k, val] : v.alert.labels) {
+        if (k == "site" && val == site) return v.alert.state;
+      }
+    }
+    return alerts::AlertState::kInactive;
+  }
+};
+
+TEST(RuleRuntime, RecordingOutputsAreSeriesThatLaterRulesRead) {
+  // Written in the "wrong" order on purpose: the reader comes first in the file.
+  Harness h({alert("HostingBeatsMining", "site:hosting_minus_mining_usd_per_mwh > 0"),
+             record("site:hosting_minus_mining_usd_per_mwh",
+                    "site_hosting_margin_usd_per_mwh - site_mining_margin_usd_per_mwh", {{"team", "ops"}})});
+  h.set(seconds(1), "site_hosting_margin_usd_per_mwh", {{"site", "a"}}, 20);
+  h.set(seconds(2), "site_mining_margin_usd_per_mwh", {{"site", "a"}}, 12.5);
+  EXPECT_EQ(h.value("site:hosting_minus_mining_usd_per_mwh", {{"site", "a"}, {"team", "ops"}}), 7.5);
+  // The same pass fed the alert (for: 0 fires at once).
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kFiring);
+  EXPECT_EQ(h.sent[0].alert.fired_at_ns, seconds(2));
+  EXPECT_EQ(h.sent[0].annotations[0].second, "a at 7.5");
+  // Mining overtakes hosting: the output goes negative, the alert resolves at that event.
+  h.set(seconds(3), "site_mining_margin_usd_per_mwh", {{"site", "a"}}, 30);
+  EXPECT_EQ(h.value("site:hosting_minus_mining_usd_per_mwh", {{"site", "a"}, {"team", "ops"}}), -10);
+  ASSERT_EQ(h.sent.size(), 2u);
+  EXPECT_EQ(h.sent[1].kind, alerts::Notification::Kind::kResolved);
+  EXPECT_EQ(h.sent[1].alert.resolved_at_ns, seconds(3));
+}
+
+TEST(RuleRuntime, RecordingOutputDisappearsWhenTheExpressionStopsReturningIt) {
+  Harness h({record("x:high", "x > 10")});
+  h.set(seconds(1), "x", {{"k", "1"}}, 11);
+  EXPECT_EQ(h.value("x:high", {{"k", "1"}}), 11);
+  h.set(seconds(2), "x", {{"k", "1"}}, 9);
+  EXPECT_FALSE(h.value("x:high", {{"k", "1"}}).has_value());
+}
+
+TEST(RuleRuntime, AnEventReevaluatesOnlyTheRulesThatReadWhatChanged) {
+  Harness h({alert("A", "a > 1"), alert("B", "b > 1"), alert("AB", "a + on() b > 1"),
+             alert("Site", "site_x{site=\"one\"} > 1")});
+  h.tick(seconds(0));  // the first pass evaluates everything once
+  for (std::size_t r = 0; r < 4; ++r) EXPECT_EQ(h.rules->evaluations(r), 1u) << r;
+  h.set(seconds(1), "a", {}, 5);
+  EXPECT_EQ(h.rules->evaluations(0), 2u);
+  EXPECT_EQ(h.rules->evaluations(1), 1u);
+  EXPECT_EQ(h.rules->evaluations(2), 2u);
+  EXPECT_EQ(h.rules->evaluations(3), 1u);
+  h.set(seconds(2), "site_x", {{"site", "two"}}, 5);  // not matched by the selector
+  EXPECT_EQ(h.rules->evaluations(3), 1u);
+  h.set(seconds(3), "site_x", {{"site", "one"}}, 5);
+  EXPECT_EQ(h.rules->evaluations(3), 2u);
+  // An update with the same value changes nothing and runs nothing.
+  h.set(seconds(4), "a", {}, 5);
+  EXPECT_EQ(h.rules->evaluations(0), 2u);
+  // A tick runs no rule here: none depends on time.
+  h.tick(seconds(5));
+  EXPECT_EQ(h.rules->counters().evaluations, 4u + 2u + 1u);
+}
+
+TEST(RuleRuntime, HistoryIsKeptOnlyAsFarBackAsTheRulesRead) {
+  Harness h({alert("W", "avg_over_time(p[15m]) > 1"), alert("O", "p / (p offset 1h) < 0.9"),
+             alert("Q", "max_over_time(q[5m] offset 10m) > 1"), alert("I", "r > 1")});
+  h.set(seconds(1), "p", {}, 1);
+  h.set(seconds(1), "q", {}, 1);
+  h.set(seconds(1), "r", {}, 1);
+  EXPECT_EQ(h.rules->history_kept_ns(h.id("p")), minutes(60));
+  EXPECT_EQ(h.rules->history_kept_ns(h.id("q")), minutes(15));
+  EXPECT_EQ(h.rules->history_kept_ns(h.id("r")), 0);
+}
+
+TEST(RuleRuntime, WindowsOverEngineHistoryMatchAFullRecomputation) {
+  // A long random walk through a 10-minute window: the ring trims and wraps many times, and every
+  // result must equal the tree-walker over the complete series.
+  Harness h({record("p:avg10m", "avg_over_time(p[10m])"), record("p:max10m", "max_over_time(p[10m])"),
+             record("p:delta10m", "delta(p[10m])"), record("p:ago5m", "p offset 5m")});
+  std::vector<expr::Point> all;
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> step(-2, 2);
+  std::uniform_int_distribution<int> gap(1, 40);
+  double v = 100;
+  TimeNs t = seconds(1);
+  for (int i = 0; i < 3000; ++i) {
+    t += seconds(gap(rng));
+    v = std::round((v + step(rng)) * 100) / 100;
+    h.set(t, "p", {}, v);
+    // History records changes: an update to the same value is not a new point.
+    if (all.empty() || all.back().v != v) all.push_back({t, v});
+    if (i % 97 != 0) continue;
+    auto expect = [&](double from_exclusive, TimeNs to, auto fold) {
+      std::vector<double> in;
+      for (const auto& p : all) {
+        if (p.t > from_exclusive && p.t <= to) in.push_back(p.v);
+      }
+      return fold(in);
+    };
+    const double avg = expect(t - minutes(10), t, [](const std::vector<double>& in) {
+      double s = 0;
+      for (double x : in) s += x;
+      return s / static_cast<double>(in.size());
+    });
+    const double max = expect(t - minutes(10), t, [](const std::vector<double>& in) {
+      return *std::max_element(in.begin(), in.end());
+    });
+    ASSERT_DOUBLE_EQ(*h.value("p:avg10m"), avg) << i;
+    ASSERT_EQ(*h.value("p:max10m"), max) << i;
+    const double first = expect(t - minutes(10), t, [](const std::vector<double>& in) { return in.front(); });
+    if (auto d = h.value("p:delta10m")) {
+      ASSERT_DOUBLE_EQ(*d, v - first) << i;
+    }
+    double ago = NAN;
+    for (const auto& p : all) {
+      if (p.t <= t - minutes(5)) ago = p.v;
+    }
+    if (!std::isnan(ago)) {
+      ASSERT_EQ(*h.value("p:ago5m"), ago) << i;
+    }
+  }
+}
+
+TEST(RuleRuntime, TimeDependentRulesRunOnTicks) {
+  Harness h({alert("Stale", "age(btc_usd{source=\"coinbase\"}) > 60", seconds(0))});
+  h.set(seconds(100), "btc_usd", {{"source", "coinbase"}}, 100000);
+  h.tick(seconds(160));
+  EXPECT_TRUE(h.sent.empty());  // 60 s is not more than 60
+  h.tick(seconds(160) + 1);
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].alert.fired_at_ns, seconds(160) + 1);
+  h.set(seconds(170), "btc_usd", {{"source", "coinbase"}}, 100001);
+  ASSERT_EQ(h.sent.size(), 2u);
+  EXPECT_EQ(h.sent[1].kind, alerts::Notification::Kind::kResolved);
+}
+
+// MiningBelowBreakeven with for: 10m, from events at explicit instants.
+std::vector<RuleDef> breakeven_rule() {
+  return {alert("MiningBelowBreakeven", "site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh",
+                minutes(10), {{"severity", "critical"}})};
+}
+
+TEST(RuleRuntime, PendingFiringResolvedAtTheExactInstants) {
+  Harness h(breakeven_rule());
+  h.set(minutes(0), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
+  h.set(minutes(1), "site_power_price_usd_per_mwh", {{"site", "a"}}, 75);
+  EXPECT_EQ(h.state_of("a"), alerts::AlertState::kPending);
+  EXPECT_EQ(h.rules->next_deadline(), minutes(11));
+  h.tick(minutes(11) - 1);
+  EXPECT_EQ(h.state_of("a"), alerts::AlertState::kPending);
+  EXPECT_TRUE(h.sent.empty());
+  h.tick(minutes(11));
+  EXPECT_EQ(h.state_of("a"), alerts::AlertState::kFiring);
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].alert.fired_at_ns, minutes(11));
+  EXPECT_EQ(h.sent[0].alert.active_at_ns, minutes(1));
+  h.set(minutes(12), "site_power_price_usd_per_mwh", {{"site", "a"}}, 80);  // still above: no new notification
+  EXPECT_EQ(h.sent.size(), 1u);
+  h.set(minutes(20), "site_power_price_usd_per_mwh", {{"site", "a"}}, 50);
+  ASSERT_EQ(h.sent.size(), 2u);
+  EXPECT_EQ(h.sent[1].kind, alerts::Notification::Kind::kResolved);
+  EXPECT_EQ(h.sent[1].alert.resolved_at_ns, minutes(20));
+  EXPECT_TRUE(h.rules->alerts().empty());
+  EXPECT_TRUE(h.store.empty());  // nothing left to persist
+}
+
+TEST(RuleRuntime, RestartInTheMiddleOfForKeepsTheTimer) {
+  std::vector<alerts::AlertInstance> saved;
+  {
+    Harness h(breakeven_rule());
+    h.set(minutes(0), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
+    h.set(minutes(1), "site_power_price_usd_per_mwh", {{"site", "a"}}, 75);
+    h.tick(minutes(6));
+    ASSERT_EQ(h.store.size(), 1u);
+    saved = h.store;  // the process dies here
+  }
+  Harness h(breakeven_rule(), minutes(2));
+  h.rules->restore(saved, minutes(7));
+  // Inputs come back one by one; the half-complete picture must not reset the timer.
+  h.set(minutes(7), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
+  EXPECT_EQ(h.state_of("a"), alerts::AlertState::kPending);
+  h.set(minutes(8), "site_power_price_usd_per_mwh", {{"site", "a"}}, 75);
+  h.tick(minutes(11) - 1);
+  EXPECT_TRUE(h.sent.empty());
+  h.tick(minutes(11));  // ten minutes after the condition first held, before the restart
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kFiring);
+  EXPECT_EQ(h.sent[0].alert.active_at_ns, minutes(1));
+}
+
+TEST(RuleRuntime, RestartWhileFiringSendsNoSecondFiringNotification) {
+  std::vector<alerts::AlertInstance> saved;
+  {
+    Harness h(breakeven_rule());
+    h.set(minutes(0), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
+    h.set(minutes(1), "site_power_price_usd_per_mwh", {{"site", "a"}}, 75);
+    h.tick(minutes(11));
+    ASSERT_EQ(h.sent.size(), 1u);
+    saved = h.store;
+  }
+  Harness h(breakeven_rule(), minutes(2));
+  h.rules->restore(saved, minutes(30));
+  h.tick(minutes(30) + seconds(30));  // no input yet: within the grace period nothing happens
+  h.set(minutes(31), "site_power_price_usd_per_mwh", {{"site", "a"}}, 80);
+  h.set(minutes(31), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
+  h.tick(minutes(40));
+  EXPECT_TRUE(h.sent.empty());
+  EXPECT_EQ(h.state_of("a"), alerts::AlertState::kFiring);
+  // It resolves once, normally.
+  h.set(minutes(41), "site_power_price_usd_per_mwh", {{"site", "a"}}, 10);
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kResolved);
+}
+
+TEST(RuleRuntime, ARestoredAlertWhoseConditionNeverReturnsResolvesAfterTheGrace) {
+  std::vector<alerts::AlertInstance> saved;
+  {
+    Harness h(breakeven_rule());
+    h.set(minutes(0), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
+    h.set(minutes(1), "site_power_price_usd_per_mwh", {{"site", "a"}}, 75);
+    h.tick(minutes(11));
+    saved = h.store;
+  }
+  Harness h(breakeven_rule(), minutes(2));
+  h.rules->restore(saved, minutes(30));
+  EXPECT_EQ(h.rules->next_deadline(), minutes(32));
+  h.tick(minutes(32) - 1);
+  EXPECT_TRUE(h.sent.empty());
+  h.tick(minutes(32));
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kResolved);
+  EXPECT_EQ(h.sent[0].alert.resolved_at_ns, minutes(32));
+}
+
+TEST(RuleRuntime, ResolveExprIsHysteresis) {
+  auto rule = alert("PowerHigh", "power_price_usd_per_mwh{node=\"n\"} > 100");
+  rule.resolve = parse_expr("power_price_usd_per_mwh{node=\"n\"} < 90");
+  Harness h({rule});
+  h.set(seconds(1), "power_price_usd_per_mwh", {{"market", "m"}, {"node", "n"}}, 120);
+  ASSERT_EQ(h.sent.size(), 1u);
+  h.set(seconds(2), "power_price_usd_per_mwh", {{"market", "m"}, {"node", "n"}}, 95);  // below 100, not below 90
+  EXPECT_EQ(h.sent.size(), 1u);
+  h.set(seconds(3), "power_price_usd_per_mwh", {{"market", "m"}, {"node", "n"}}, 89);
+  ASSERT_EQ(h.sent.size(), 2u);
+  EXPECT_EQ(h.sent[1].kind, alerts::Notification::Kind::kResolved);
+  EXPECT_EQ(h.sent[1].alert.resolved_at_ns, seconds(3));
+}
+
+TEST(RuleRuntime, KeepFiringForAndRepeatIntervalRunOnTicks) {
+  auto rule = alert("Hot", "t > 1");
+  rule.timing.keep_firing_for_ns = minutes(5);
+  rule.timing.repeat_interval_ns = minutes(60);
+  Harness h({rule});
+  h.set(minutes(0), "t", {}, 2);
+  h.tick(minutes(60));
+  ASSERT_EQ(h.sent.size(), 2u);  // fired, then repeated after an hour
+  EXPECT_EQ(h.sent[1].alert.last_sent_ns, minutes(60));
+  h.set(minutes(61), "t", {}, 0);
+  h.tick(minutes(66) - 1);
+  EXPECT_EQ(h.sent.size(), 2u);
+  h.tick(minutes(66));
+  ASSERT_EQ(h.sent.size(), 3u);
+  EXPECT_EQ(h.sent[2].kind, alerts::Notification::Kind::kResolved);
+}
+
+TEST(RuleRuntime, OneAlertPerOutputLabelSetWithStableFingerprints) {
+  Harness h({alert("Low", "m < 0", 0, {{"severity", "warning"}})});
+  h.set(seconds(1), "m", {{"site", "a"}}, -1);
+  h.set(seconds(2), "m", {{"site", "b"}}, -2);
+  h.set(seconds(3), "m", {{"site", "c"}}, 3);
+  const auto views = h.rules->alerts();
+  ASSERT_EQ(views.size(), 2u);
+  const Labels expected{{"alertname", "Low"}, {"severity", "warning"}, {"site", "a"}};
+  EXPECT_EQ(views[0].alert.labels, expected);
+  EXPECT_EQ(views[0].alert.fingerprint, alerts::fingerprint(expected));
+}
+
+TEST(RuleRuntime, ChecksRejectCyclesAndNumberValuedAlerts) {
+  auto problems = check_rules({record("a:x", "b:x + 1"), record("b:x", "a:x * 2"), record("c", "1")});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("cycle: a:x, b:x"), std::string::npos) << problems[0].message;
+  problems = check_rules({alert("Num", "1 + 1")});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("must return series"), std::string::npos);
+  EXPECT_THROW(RuleRuntime({record("s", "s + 1")}, *std::make_unique<SeriesRegistry>()), std::invalid_argument);
+}
+
+TEST(RuleRuntime, ScalarRecordingRuleWritesOneSeries) {
+  Harness h({record("now_s", "time()")});
+  h.tick(seconds(42));
+  EXPECT_EQ(h.value("now_s"), 42);
+}
+
+}  // namespace
+}  // namespace hashwatch::rules
