@@ -18,11 +18,14 @@
 
 #include "connectors/common/registry.h"
 #include "connectors/common/ws_client.h"
+#include "daemon/alert_json.h"
 #include "daemon/exposition.h"
 #include "daemon/http_server.h"
 #include "daemon/notify.h"
 #include "daemon/spsc_ring.h"
+#include "daemon/state_store.h"
 #include "rules/engine.h"
+#include "rules/rule_runtime.h"
 
 namespace hashwatch::daemon {
 
@@ -111,6 +114,14 @@ struct App::Impl : connectors::EventSink {
   rules::Engine engine;
   std::mutex pending_mu;
   std::optional<rules::EngineConfig> pending_engine_config;
+  std::optional<std::vector<rules::RuleDef>> pending_rules;
+  std::unique_ptr<StateStore> store;
+  std::unique_ptr<rules::RuleRuntime> rule_runtime;
+  std::vector<rules::alerts::AlertInstance> unsaved_alerts;  // waiting for a successful commit
+  std::vector<std::string> unsaved_outbox;
+  std::uint64_t state_write_failures = 0;
+  TimeNs last_tick_ns = 0;
+  std::string base_url;
   std::atomic<bool> has_pending{false};
   std::atomic<std::shared_ptr<const Snapshot>> snapshot{initial_snapshot()};
   std::atomic<std::uint64_t> engine_heartbeat{0};
@@ -144,6 +155,42 @@ struct App::Impl : connectors::EventSink {
     return true;
   }
 
+  // Alert state changes and the notifications they cause go to RocksDB in one batch. A failed
+  // write keeps them in memory and is retried on the next turn of the loop: nothing is dropped.
+  void persist_alerts() {
+    for (auto& t : rule_runtime->take_transitions()) {
+      spdlog::info("alert {} {} {}", t.kind == rules::alerts::Notification::Kind::kFiring ? "firing" : "resolved",
+                   rules::alerts::fingerprint_hex(t.alert.fingerprint), rules::SeriesRegistry::canonical_key("", t.alert.labels));
+      unsaved_outbox.push_back(alert_payload(t, base_url));
+    }
+    for (auto& a : rule_runtime->take_dirty()) unsaved_alerts.push_back(std::move(a));
+    if (unsaved_alerts.empty() && unsaved_outbox.empty()) return;
+    std::string error;
+    if (!store->commit(unsaved_alerts, unsaved_outbox, &error)) {
+      if (state_write_failures++ % 100 == 0) spdlog::error("state: write failed, will retry: {}", error);
+      return;
+    }
+    unsaved_alerts.clear();
+    unsaved_outbox.clear();
+  }
+
+  void run_rules(bool tick) {
+    rule_runtime->update(engine, tick);
+    persist_alerts();
+  }
+
+  void apply_rules(std::vector<rules::RuleDef> defs, TimeNs now, TimeNs grace_ns,
+                   std::vector<rules::alerts::AlertInstance> state) {
+    rule_runtime = std::make_unique<rules::RuleRuntime>(std::move(defs), registry);
+    auto unclaimed = rule_runtime->restore(state, now, grace_ns);
+    for (auto& a : unclaimed) {
+      spdlog::info("alerts: dropping saved state of {} (no rule claims it)",
+                   rules::SeriesRegistry::canonical_key("", a.labels));
+      a.state = rules::alerts::AlertState::kInactive;  // delete
+      unsaved_alerts.push_back(std::move(a));
+    }
+  }
+
   void publish_snapshot() {
     auto s = std::make_shared<Snapshot>();
     s->engine_time_ns = engine.now();
@@ -152,6 +199,17 @@ struct App::Impl : connectors::EventSink {
     s->counters = engine.counters();
     s->price_aggregate = engine.price_aggregate();
     s->model = engine.model();
+    for (const auto& r : rule_runtime->rules()) {
+      if (r.kind == rules::RuleDef::Kind::kAlert &&
+          std::find(s->alert_rules.begin(), s->alert_rules.end(), r.name) == s->alert_rules.end()) {
+        s->alert_rules.push_back(r.name);
+      }
+    }
+    s->rule_count = rule_runtime->rules().size();
+    s->alerts = rule_runtime->alerts();
+    s->rule_counters = rule_runtime->counters();
+    s->outbox_depth = store->outbox_depth();
+    s->state_write_failures = state_write_failures;
     snapshot.store(std::shared_ptr<const Snapshot>(std::move(s)));
   }
 
@@ -163,18 +221,30 @@ struct App::Impl : connectors::EventSink {
       // A bounded batch: heartbeats, snapshots and reloads still happen under sustained input.
       for (std::size_t n = 0; n < kRingCapacity && ring.pop(event); ++n) {
         engine.apply(event);
+        // Rules run per event, on what it changed: a brief excursion is seen, not averaged away.
+        rule_runtime->update(engine, false);
         stats.event_to_decision.observe_ns(wall_clock_ns() - event.recv_time_ns);
         any = true;
       }
       if (has_pending.load(std::memory_order_acquire)) {
         std::lock_guard lock(pending_mu);
         if (pending_engine_config) engine.set_config(*pending_engine_config);
+        if (pending_rules) {
+          // The running alerts carry over to the new rules (no grace: their inputs are all here).
+          apply_rules(std::move(*pending_rules), engine.now(), 0, rule_runtime->export_state());
+        }
         pending_engine_config.reset();
+        pending_rules.reset();
         has_pending.store(false, std::memory_order_release);
         any = true;
       }
       const TimeNs now = wall_clock_ns();
       engine.advance(now);
+      // Time-driven rules (age, windows, offset) and alert timers: every tick, and at each deadline.
+      const auto deadline = rule_runtime->next_deadline();
+      const bool tick = now - last_tick_ns >= kEngineTickNs || (deadline && *deadline <= now);
+      if (tick) last_tick_ns = now;
+      run_rules(tick);
       engine_heartbeat.fetch_add(1, std::memory_order_relaxed);
       if (any || now - last_publish >= kNsPerSecond) {
         publish_snapshot();
@@ -184,7 +254,9 @@ struct App::Impl : connectors::EventSink {
       if (any) continue;
       engine_sleeping.store(true, std::memory_order_seq_cst);
       if (ring.empty() && !stopping.load() && !has_pending.load()) {
-        (void)wake.try_acquire_for(std::chrono::nanoseconds(kEngineTickNs));
+        TimeNs wait = kEngineTickNs;
+        if (const auto d = rule_runtime->next_deadline()) wait = std::clamp<TimeNs>(*d - wall_clock_ns(), 0, wait);
+        (void)wake.try_acquire_for(std::chrono::nanoseconds(wait));
       }
       engine_sleeping.store(false, std::memory_order_seq_cst);
     }
@@ -264,13 +336,16 @@ struct App::Impl : connectors::EventSink {
         if (ready(why)) return {200, "text/plain; charset=utf-8", "ready\n"};
         return {503, "text/plain; charset=utf-8", why};
       }
+      if (path == "/api/v1/alerts") {
+        return {200, "application/json", render_alerts_json(snapshot.load()->alerts, base_url)};
+      }
       if (path == "/api/v1/snapshot") {
         return {200, "application/json",
                 render_snapshot_json(*snapshot.load(), registry, feed_views)};
       }
       if (path == "/") {
         return {200, "text/plain; charset=utf-8",
-                "hashwatch " HASHWATCH_VERSION "\n\n/metrics\n/healthz\n/readyz\n/api/v1/snapshot\n"
+                "hashwatch " HASHWATCH_VERSION "\n\n/metrics\n/healthz\n/readyz\n/api/v1/snapshot\n/api/v1/alerts\n"
                 "POST /-/reload\n"};
       }
       return {404, "text/plain; charset=utf-8", "not found\n"};
@@ -314,6 +389,7 @@ struct App::Impl : connectors::EventSink {
     {
       std::lock_guard lock(pending_mu);
       pending_engine_config = engine_config(*next, registry);
+      pending_rules = next->rules;
       has_pending.store(true, std::memory_order_release);
     }
     if (engine_sleeping.load()) wake.release();
@@ -354,7 +430,24 @@ struct App::Impl : connectors::EventSink {
       return 1;
     }
     spdlog::info("http: listening on http://{}:{}", initial->server.listen_host, server.port());
+    base_url = "http://" + initial->server.listen_host + ":" + std::to_string(server.port());
     stats.last_reload_success_ns.store(wall_clock_ns());
+
+    // State: alert timers continue where the last run left them.
+    store = StateStore::open(initial->state.dir, &error);
+    if (!store) {
+      spdlog::critical("state: {}", error);
+      return 1;
+    }
+    auto saved = store->load_alerts();
+    if (store->corrupt_records() > 0) {
+      spdlog::warn("state: skipped {} unreadable alert records", store->corrupt_records());
+    }
+    engine.advance(wall_clock_ns());
+    apply_rules(initial->rules, engine.now(), initial->rules_restore_grace_ns, std::move(saved));
+    spdlog::info("rules: {} loaded; {} alerts restored, {} notifications waiting in the outbox",
+                 initial->rules.size(), rule_runtime->export_state().size(), store->outbox_depth());
+    publish_snapshot();
 
     engine_thread = std::thread([this] { engine_loop(); });
     auto work = asio::make_work_guard(io);

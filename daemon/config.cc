@@ -615,7 +615,8 @@ class Loader {
     if (!expect_map(root, "top level")) return std::nullopt;
     check_keys(root, "top level", {"server", "state", "feeds", "price", "log", "miners", "sites", "treasury", "rules"});
     if (auto n = root["rules"]; n && expect_map(n, "rules")) {
-      check_keys(n, "rules", {"files"});
+      check_keys(n, "rules", {"files", "restore_grace"});
+      if (auto g = n["restore_grace"]) duration(g, "rules.restore_grace", config.rules_restore_grace_ns);
       if (auto f = n["files"]; f && f.IsSequence()) {
         for (const auto& p : f) {
           std::string pattern;
@@ -684,14 +685,20 @@ ConfigResult load_config_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   ConfigResult result = load_config_string(ss.str(), path);
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  // A relative state directory is relative to the configuration file, like rule files.
+  if (result.config && !result.config->state.dir.empty() && result.config->state.dir[0] != '/') {
+    result.config->state.dir = dir + "/" + result.config->state.dir;
+  }
   if (result.config && !result.config->rule_files.empty()) {
     // Rule files are part of the configuration: a bad rule rejects it like a bad key.
-    const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
     RuleFiles rules = load_rule_files(result.config->rule_files, dir);
     if (!rules.errors.empty()) {
       result.errors.insert(result.errors.end(), rules.errors.begin(), rules.errors.end());
       result.config.reset();
+    } else {
+      result.config->rules = rule_defs(rules.groups);
     }
   }
   return result;

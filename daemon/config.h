@@ -10,6 +10,7 @@
 
 #include "connectors/common/feed_config.h"
 #include "rules/model/site_economics.h"
+#include "rules/rule_runtime.h"
 #include "rules/time.h"
 
 namespace hashwatch::daemon {
@@ -63,6 +64,8 @@ struct Config {
   std::vector<SiteConfig> sites;
   std::optional<double> btc_holdings;     // treasury
   std::vector<std::string> rule_files;    // rules.files patterns as written
+  std::vector<rules::RuleDef> rules;      // the rules they hold (load_config_file)
+  TimeNs rules_restore_grace_ns = 2 * kNsPerMinute;  // rules.restore_grace
 };
 
 struct ConfigError {

@@ -150,6 +150,36 @@ std::string render_metrics(const Snapshot& snapshot, const rules::SeriesRegistry
       {}, static_cast<double>(daemon.last_reload_success_ns.load()) / 1e9, MetricType::Gauge));
   families.push_back(std::move(reload_ts));
 
+  // Rules and alerts: every alerting rule shows pending and firing, zero included.
+  auto alerts = family("hashwatch_alerts", "Alert instances by alert name and state.", MetricType::Gauge);
+  std::map<std::pair<std::string, std::string>, double> alert_counts;
+  for (const std::string& name : snapshot.alert_rules) {
+    alert_counts[{name, "pending"}] += 0;
+    alert_counts[{name, "firing"}] += 0;
+  }
+  for (const rules::AlertView& v : snapshot.alerts) alert_counts[{v.rule, rules::alerts::state_name(v.alert.state)}] += 1;
+  for (const auto& [key, n] : alert_counts) {
+    alerts.metric.push_back(metric({{"alertname", key.first}, {"state", key.second}}, n, MetricType::Gauge));
+  }
+  if (!alerts.metric.empty()) families.push_back(std::move(alerts));
+  auto scalar = [&](std::string name, std::string help, MetricType type, double value) {
+    auto f = family(std::move(name), std::move(help), type);
+    f.metric.push_back(metric({}, value, type));
+    families.push_back(std::move(f));
+  };
+  scalar("hashwatch_rules_loaded", "Recording and alerting rules in force.", MetricType::Gauge,
+         static_cast<double>(snapshot.rule_count));
+  scalar("hashwatch_rule_evaluations_total", "Rule evaluations (each triggered by a change it reads, or a tick).",
+         MetricType::Counter, static_cast<double>(snapshot.rule_counters.evaluations));
+  scalar("hashwatch_rule_evaluation_failures_total", "Rule evaluations that failed (e.g. a many-to-one match).",
+         MetricType::Counter, static_cast<double>(snapshot.rule_counters.evaluation_failures));
+  scalar("hashwatch_alert_transitions_total", "Alert notifications generated (firing, repeated, resolved).",
+         MetricType::Counter, static_cast<double>(snapshot.rule_counters.transitions));
+  scalar("hashwatch_outbox_entries", "Alert notifications in the durable outbox, waiting for delivery.",
+         MetricType::Gauge, static_cast<double>(snapshot.outbox_depth));
+  scalar("hashwatch_state_write_failures_total", "State database writes that failed (they are retried).",
+         MetricType::Counter, static_cast<double>(snapshot.state_write_failures));
+
   auto hist = family("hashwatch_event_to_decision_seconds",
                      "Time from socket read to the engine's decision on the event.",
                      MetricType::Histogram);

@@ -12,6 +12,7 @@
 
 #include "connectors/common/feed_stats.h"
 #include "rules/engine.h"
+#include "rules/rule_runtime.h"
 #include "rules/series_registry.h"
 
 namespace hashwatch::daemon {
@@ -24,6 +25,13 @@ struct Snapshot {
   rules::EngineCounters counters;
   rules::AggregateResult price_aggregate;
   rules::ModelSeries model{};
+  // Rules and alerts
+  std::vector<std::string> alert_rules;     // alertname of every alerting rule (for zero-valued gauges)
+  std::size_t rule_count = 0;
+  std::vector<rules::AlertView> alerts;     // pending and firing instances
+  rules::RuleCounters rule_counters;
+  std::uint64_t outbox_depth = 0;           // transitions waiting for delivery
+  std::uint64_t state_write_failures = 0;   // failed RocksDB commits (retried)
 };
 
 // Socket read to engine decision, observed on the engine thread; lock-free.

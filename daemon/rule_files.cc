@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "rules/expr/parser.h"
+#include "rules/expr/program.h"
 
 namespace hashwatch::daemon {
 
@@ -75,7 +76,19 @@ class RuleLoader {
                                                                 rules::expr::caret_line(text, e->pos)});
       return nullptr;
     }
-    return std::shared_ptr<const rules::expr::Node>(std::move(std::get<rules::expr::NodePtr>(parsed)));
+    std::shared_ptr<const rules::expr::Node> tree(std::move(std::get<rules::expr::NodePtr>(parsed)));
+    bool scalar = false;
+    if (auto e = rules::expr::check_types(*tree, &scalar)) {
+      const auto [line, col] = position(node.Mark(), text, e->pos);
+      result.errors.push_back(ConfigError{file_, line, col, rule + ": " + what + ": " + e->message + "\n" +
+                                                                rules::expr::caret_line(text, e->pos)});
+      return nullptr;
+    }
+    if (scalar && rule.rfind("alert ", 0) == 0) {
+      error(node.Mark(), rule + ": " + what + " must return series (compare series, not numbers)");
+      return nullptr;
+    }
+    return tree;
   }
 
   TimeNs duration(const YAML::Node& node, const std::string& what) {
@@ -119,6 +132,7 @@ class RuleLoader {
         RuleSpec rule;
         rule.file = file_;
         rule.line = r.Mark().line + 1;
+        rule.column = r.Mark().column + 1;
         if (!r.IsMap()) {
           error(r.Mark(), "group " + group.name + ": a rule is a mapping");
           continue;
@@ -180,6 +194,44 @@ class RuleLoader {
 
 }  // namespace
 
+std::vector<rules::RuleDef> rule_defs(const std::vector<RuleGroup>& groups) {
+  std::vector<rules::RuleDef> out;
+  for (const RuleGroup& g : groups) {
+    for (const RuleSpec& spec : g.rules) {
+      rules::RuleDef d;
+      d.kind = spec.kind == RuleSpec::Kind::kRecord ? rules::RuleDef::Kind::kRecord : rules::RuleDef::Kind::kAlert;
+      d.group = g.name;
+      d.name = spec.name;
+      d.expr_text = spec.expr_text;
+      d.expr = spec.expr;
+      d.resolve = spec.resolve;
+      d.timing = rules::alerts::AlertTiming{spec.for_ns, spec.keep_firing_for_ns, spec.repeat_interval_ns};
+      d.labels = spec.labels;
+      d.annotations = spec.annotations;
+      d.file = spec.file;
+      d.line = spec.line;
+      d.column = spec.column;
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Problems only the whole rule set shows (recording rules that read each other in a cycle).
+void check_rule_set(RuleFiles& files) {
+  if (!files.errors.empty()) return;  // a broken rule is reported already
+  const auto defs = rule_defs(files.groups);
+  for (const rules::RuleProblem& p : rules::check_rules(defs)) {
+    files.errors.push_back(ConfigError{defs[p.rule].file, defs[p.rule].line, defs[p.rule].column,
+                                       (defs[p.rule].kind == rules::RuleDef::Kind::kRecord ? "record " : "alert ") +
+                                           defs[p.rule].name + ": " + p.message});
+  }
+}
+
+}  // namespace
+
 RuleFiles load_rule_string(std::string_view yaml, const std::string& name) {
   const std::string text(yaml);
   RuleLoader loader(name, text);
@@ -188,6 +240,7 @@ RuleFiles load_rule_string(std::string_view yaml, const std::string& name) {
   } catch (const YAML::Exception& e) {
     loader.error(e.mark, e.msg);
   }
+  check_rule_set(loader.result);
   return std::move(loader.result);
 }
 
@@ -223,6 +276,7 @@ RuleFiles load_rule_files(const std::vector<std::string>& patterns, const std::s
       for (auto& group : one.groups) all.groups.push_back(std::move(group));
     }
   }
+  check_rule_set(all);
   return all;
 }
 

@@ -9,6 +9,7 @@
 
 #include "daemon/config.h"
 #include "rules/expr/ast.h"
+#include "rules/rule_runtime.h"
 #include "rules/series_registry.h"
 
 namespace hashwatch::daemon {
@@ -23,7 +24,7 @@ struct RuleSpec {
   rules::Labels labels;
   std::vector<std::pair<std::string, std::string>> annotations;
   std::string file;
-  int line = 0;
+  int line = 0, column = 0;
 };
 
 struct RuleGroup {
@@ -38,6 +39,8 @@ struct RuleFiles {
 
 RuleFiles load_rule_string(std::string_view yaml, const std::string& name);
 RuleFiles load_rule_file(const std::string& path);
+// The rules as the engine runs them, in file and group order.
+std::vector<rules::RuleDef> rule_defs(const std::vector<RuleGroup>& groups);
 // Expands the patterns (glob; relative to `base_dir`) and loads every file, in name order.
 RuleFiles load_rule_files(const std::vector<std::string>& patterns, const std::string& base_dir);
 

@@ -240,7 +240,6 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
   std::vector<AlertTransition> transitions;
   std::vector<alerts::AlertInstance> dirty_out;
   RuleCounters counters;
-  TimeNs restore_grace_ns = 0;
   TimeNs now = 0;
 
   explicit Impl(SeriesRegistry& r) : registry(r) {}
@@ -424,10 +423,13 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
   }
 
   void step(std::size_t r, Instance& inst) {
-    if (!inst.holds && inst.restored_until_ns > now && inst.a.state != alerts::AlertState::kInactive) {
-      return;  // restored moments ago: its inputs may not be back yet
+    if (inst.restored_until_ns > 0) {
+      if (inst.holds || inst.restored_until_ns <= now) {
+        inst.restored_until_ns = 0;  // confirmed, or the grace is over: normal rules from here
+      } else if (inst.a.state != alerts::AlertState::kInactive) {
+        return;  // restored moments ago: its inputs may not be back yet
+      }
     }
-    if (inst.holds) inst.restored_until_ns = 0;
     const alerts::AlertInstance before = inst.a;
     const auto n = alerts::step(inst.a, rules[r].timing, inst.holds, inst.resolve_holds, inst.a.value, now);
     if (n) {
@@ -470,13 +472,12 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
   }
 };
 
-RuleRuntime::RuleRuntime(std::vector<RuleDef> rules, SeriesRegistry& registry, TimeNs restore_grace_ns)
+RuleRuntime::RuleRuntime(std::vector<RuleDef> rules, SeriesRegistry& registry)
     : impl_(std::make_unique<Impl>(registry)) {
   Impl& m = *impl_;
   if (auto problems = check_rules(rules); !problems.empty()) {
     throw std::invalid_argument("rule " + rules[problems.front().rule].name + ": " + problems.front().message);
   }
-  m.restore_grace_ns = restore_grace_ns;
   m.rules = std::move(rules);
   const std::size_t n = m.rules.size();
   std::vector<std::size_t> cycle;
@@ -510,10 +511,13 @@ RuleRuntime::RuleRuntime(std::vector<RuleDef> rules, SeriesRegistry& registry, T
 
 RuleRuntime::~RuleRuntime() = default;
 
-void RuleRuntime::restore(const std::vector<alerts::AlertInstance>& instances, TimeNs now) {
+std::vector<alerts::AlertInstance> RuleRuntime::restore(const std::vector<alerts::AlertInstance>& instances,
+                                                       TimeNs now, TimeNs grace_ns) {
   Impl& m = *impl_;
+  std::vector<alerts::AlertInstance> unclaimed;
   for (const alerts::AlertInstance& saved : instances) {
     if (saved.state == alerts::AlertState::kInactive) continue;
+    bool claimed = false;
     const std::string_view name = label_of(saved.labels, "alertname");
     for (std::size_t r = 0; r < m.rules.size(); ++r) {
       const RuleDef& rule = m.rules[r];
@@ -527,10 +531,13 @@ void RuleRuntime::restore(const std::vector<alerts::AlertInstance>& instances, T
       inst.a = saved;
       inst.a.fingerprint = alerts::fingerprint(inst.a.labels);
       inst.holds = false;
-      inst.restored_until_ns = now + m.restore_grace_ns;
+      inst.restored_until_ns = now + grace_ns;
+      claimed = true;
       break;
     }
+    if (!claimed) unclaimed.push_back(saved);
   }
+  return unclaimed;
 }
 
 void RuleRuntime::update(Engine& engine, bool tick) {

@@ -12,7 +12,7 @@
 //   exported, readable by later rules, absent when the expression stops returning them.
 // - Alerts follow rules/alerts/alert.h. Their state is handed out as records to persist whenever a
 //   timer-relevant field changes, and restored after a restart; a restored alert is not reset or
-//   resolved merely because its inputs have not arrived yet (for `restore_grace_ns`).
+//   resolved merely because its inputs have not arrived yet (for a grace period).
 #pragma once
 
 #include <cstdint>
@@ -39,7 +39,7 @@ struct RuleDef {
   Labels labels;  // sorted
   std::vector<std::pair<std::string, std::string>> annotations;
   std::string file;  // where it was written, for messages
-  int line = 0;
+  int line = 0, column = 0;
 };
 
 // A rule set's problem found before running it: a static type error in an expression, or a cycle of
@@ -75,15 +75,16 @@ struct RuleCounters {
 class RuleRuntime {
  public:
   // `rules` must have passed check_rules(); throws std::invalid_argument otherwise.
-  RuleRuntime(std::vector<RuleDef> rules, SeriesRegistry& registry, TimeNs restore_grace_ns = 0);
+  RuleRuntime(std::vector<RuleDef> rules, SeriesRegistry& registry);
   ~RuleRuntime();
   RuleRuntime(const RuleRuntime&) = delete;
   RuleRuntime& operator=(const RuleRuntime&) = delete;
 
   // Alert state saved before a restart (or kept across a reload). Each instance goes to the alert
-  // rule of its alertname whose labels it carries; instances no rule claims are dropped. Call
-  // before the first update().
-  void restore(const std::vector<alerts::AlertInstance>& instances, TimeNs now);
+  // rule of its alertname whose labels it carries; for `grace_ns` it is not reset or resolved for
+  // want of inputs. Returns the instances no rule claims (to delete). Call before the first update().
+  std::vector<alerts::AlertInstance> restore(const std::vector<alerts::AlertInstance>& instances, TimeNs now,
+                                             TimeNs grace_ns);
 
   // Consumes the engine's changed series: records history, re-evaluates the rules that read them
   // (and, with `tick`, every time-dependent rule and due alert timer), writes recording outputs

@@ -55,6 +55,7 @@ fi
 
 cat >"$work/hashwatch.yaml" <<YAML
 server: {listen: 127.0.0.1:$port}
+state: {dir: state}
 price: {min_sources: 1}
 feeds:
   - {name: coinbase, kind: coinbase, url: "$coinbase_url", stale_after: 10s}

@@ -84,7 +84,7 @@ class DaemonTest : public ::testing::Test {
 
   std::string config_text(const std::string& extra = "", const std::string& coinbase_query = "",
                           const std::string& coinbase_extra = "") {
-    return "server: {listen: 127.0.0.1:0}\n"
+    return "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\n"
            "log: {level: debug}\n"
            "feeds:\n"
            "  - {name: coinbase, kind: coinbase, url: \"" + coinbase_url + coinbase_query +
@@ -163,7 +163,7 @@ TEST_F(DaemonTest, SnapshotApiAndHealthEndpoints) {
 TEST_F(DaemonTest, ReadyzReportsFeedThatNeverConnects) {
   // A port that refuses connections: the feed never becomes fresh.
   const std::string cfg =
-      "server: {listen: 127.0.0.1:0}\n"
+      "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\n"
       "feeds:\n"
       "  - {name: dead, kind: coinbase, url: \"ws://127.0.0.1:1/coinbase\", backoff: {initial: 50ms, max: 200ms}}\n";
   start_daemon(cfg);
@@ -201,7 +201,7 @@ TEST_F(DaemonTest, SighupWithBadConfigKeepsRunningConfig) {
   ASSERT_TRUE(wait_metric("hashwatch_config_last_reload_successful", [](double v) { return v == 0; }));
   EXPECT_TRUE(daemon->wait_stderr(
       [&](const std::string& l) {
-        return l.find(config_path + ":6:22: price.min_sources: \"zero\" is not an integer") !=
+        return l.find(config_path + ":7:22: price.min_sources: \"zero\" is not an integer") !=
                std::string::npos;
       },
       1s));
@@ -223,7 +223,7 @@ TEST_F(DaemonTest, HttpReloadRejectsBadConfigWithPosition) {
   write_file(config_path, config_text("bogus: 1\n"));
   const auto r = http_request(port, "POST", "/-/reload");
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find(":6:1: top level: unknown key \"bogus\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(":7:1: top level: unknown key \"bogus\""), std::string::npos) << r.body;
   write_file(config_path, config_text());
   EXPECT_EQ(http_request(port, "POST", "/-/reload").status, 200);
 }

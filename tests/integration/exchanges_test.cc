@@ -47,7 +47,7 @@ class ExchangesTest : public ::testing::Test {
   }
 
   void write_config(const std::string& feeds_yaml, const std::string& price_yaml) {
-    std::string yaml = "server: {listen: 127.0.0.1:0}\n" + price_yaml + "feeds:\n" + feeds_yaml;
+    std::string yaml = "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\n" + price_yaml + "feeds:\n" + feeds_yaml;
     const std::string base = "ws://127.0.0.1:" + std::to_string(sim_port);
     for (std::size_t p; (p = yaml.find("$SIM")) != std::string::npos;) yaml.replace(p, 4, base);
     write_file(dir + "/hashwatch.yaml", yaml);

@@ -43,7 +43,7 @@ class NetworkTest : public ::testing::Test {
   }
   void start(const std::string& feeds) {
     write_file(dir + "/hashwatch.yaml",
-               "server: {listen: 127.0.0.1:0}\nprice: {min_sources: 1}\nfeeds:\n"
+               "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\nprice: {min_sources: 1}\nfeeds:\n"
                "  - {name: coinbase, kind: coinbase, url: \"ws://" + base + "/coinbase\"}\n" + feeds);
     daemon = std::make_unique<Process>(binary_path("daemon/hashwatchd"),
                                        std::vector<std::string>{"--config", dir + "/hashwatch.yaml"});

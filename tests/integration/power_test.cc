@@ -36,7 +36,7 @@ TEST(ErcotFeed, SignsInPollsExportsRecordedPricesAndGoesStaleWhenPublishingStops
   const std::uint16_t sim_port = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
   const std::string base = "http://127.0.0.1:" + std::to_string(sim_port) + "/ercot";
   write_file(dir + "/hashwatch.yaml",
-             "server: {listen: 127.0.0.1:0}\nfeeds:\n"
+             "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\nfeeds:\n"
              "  - {name: ercot, kind: ercot, url: \"" + base + "\", token_url: \"" + base + "/token\", "
              "nodes: [HB_WEST, HB_SOUTH], username: miner@example.com, password_file: \"" + dir +
              "/ercot.password\", api_key_file: \"" + dir + "/ercot.key\", poll_interval: 1s, stale_after: 2s}\n");
@@ -97,7 +97,7 @@ TEST(ErcotFeed, WrongPasswordIsReported) {
   ASSERT_TRUE(line);
   const std::string base = "http://127.0.0.1:" + line->substr(line->rfind(':') + 1) + "/ercot";
   write_file(dir + "/hashwatch.yaml",
-             "server: {listen: 127.0.0.1:0}\nfeeds:\n  - {name: ercot, kind: ercot, url: \"" + base +
+             "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\nfeeds:\n  - {name: ercot, kind: ercot, url: \"" + base +
                  "\", token_url: \"" + base + "/token\", nodes: [HB_WEST], username: u, password_file: \"" +
                  dir + "/ercot.password\", api_key_file: \"" + dir + "/ercot.key\"}\n");
   Process daemon(binary_path("daemon/hashwatchd"), {"--config", dir + "/hashwatch.yaml"});
@@ -123,7 +123,7 @@ TEST(PowerMarkets, CaisoPjmMisoAndTariffsExportExactPricesThenIsoFeedsGoStale) {
   ASSERT_TRUE(line) << sim.stderr_text();
   const std::string base = "http://127.0.0.1:" + line->substr(line->rfind(':') + 1);
   write_file(dir + "/hashwatch.yaml",
-             "server: {listen: 127.0.0.1:0}\nfeeds:\n"
+             "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\nfeeds:\n"
              "  - {name: caiso, kind: caiso, url: \"" + base + "/caiso\", nodes: [TH_NP15_GEN-APND, TH_SP15_GEN-APND], poll_interval: 1s, stale_after: 3s}\n"
              "  - {name: pjm, kind: pjm, url: \"" + base + "/pjm\", nodes: [\"51288\"], api_key_file: \"" + dir + "/pjm.key\", poll_interval: 1s, stale_after: 3s}\n"
              "  - {name: miso, kind: miso, url: \"" + base + "/miso\", nodes: [INDIANA.HUB, TEXAS.HUB], poll_interval: 1s, stale_after: 3s}\n"

@@ -48,7 +48,7 @@ class TlsTest : public ::testing::Test {
 
   void start_daemon(const std::string& host, bool trust_test_ca) {
     const std::string config = dir + "/hashwatch.yaml";
-    write_file(config, "server: {listen: 127.0.0.1:0}\nfeeds:\n  - {name: tls, kind: coinbase, url: \"wss://" +
+    write_file(config, "server: {listen: 127.0.0.1:0}\nstate: {dir: state}\nfeeds:\n  - {name: tls, kind: coinbase, url: \"wss://" +
                            host + ":" + std::to_string(port) +
                            "/\", backoff: {initial: 100ms, max: 500ms}}\n");
     std::map<std::string, std::string> env;

@@ -55,8 +55,7 @@ struct Harness {
   std::vector<AlertTransition> sent;
   std::vector<alerts::AlertInstance> store;  // what a state store would hold, by fingerprint
 
-  explicit Harness(std::vector<RuleDef> defs, TimeNs grace = 0)
-      : rules(std::make_unique<RuleRuntime>(std::move(defs), registry, grace)) {}
+  explicit Harness(std::vector<RuleDef> defs) : rules(std::make_unique<RuleRuntime>(std::move(defs), registry)) {}
 
   SeriesId id(const std::string& name, Labels labels = {}) { return registry.intern(name, std::move(labels)); }
 
@@ -256,8 +255,8 @@ TEST(RuleRuntime, RestartInTheMiddleOfForKeepsTheTimer) {
     ASSERT_EQ(h.store.size(), 1u);
     saved = h.store;  // the process dies here
   }
-  Harness h(breakeven_rule(), minutes(2));
-  h.rules->restore(saved, minutes(7));
+  Harness h(breakeven_rule());
+  EXPECT_TRUE(h.rules->restore(saved, minutes(7), minutes(2)).empty());
   // Inputs come back one by one; the half-complete picture must not reset the timer.
   h.set(minutes(7), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
   EXPECT_EQ(h.state_of("a"), alerts::AlertState::kPending);
@@ -280,8 +279,8 @@ TEST(RuleRuntime, RestartWhileFiringSendsNoSecondFiringNotification) {
     ASSERT_EQ(h.sent.size(), 1u);
     saved = h.store;
   }
-  Harness h(breakeven_rule(), minutes(2));
-  h.rules->restore(saved, minutes(30));
+  Harness h(breakeven_rule());
+  h.rules->restore(saved, minutes(30), minutes(2));
   h.tick(minutes(30) + seconds(30));  // no input yet: within the grace period nothing happens
   h.set(minutes(31), "site_power_price_usd_per_mwh", {{"site", "a"}}, 80);
   h.set(minutes(31), "site_breakeven_power_usd_per_mwh", {{"site", "a"}}, 60);
@@ -303,8 +302,8 @@ TEST(RuleRuntime, ARestoredAlertWhoseConditionNeverReturnsResolvesAfterTheGrace)
     h.tick(minutes(11));
     saved = h.store;
   }
-  Harness h(breakeven_rule(), minutes(2));
-  h.rules->restore(saved, minutes(30));
+  Harness h(breakeven_rule());
+  h.rules->restore(saved, minutes(30), minutes(2));
   EXPECT_EQ(h.rules->next_deadline(), minutes(32));
   h.tick(minutes(32) - 1);
   EXPECT_TRUE(h.sent.empty());
@@ -312,6 +311,19 @@ TEST(RuleRuntime, ARestoredAlertWhoseConditionNeverReturnsResolvesAfterTheGrace)
   ASSERT_EQ(h.sent.size(), 1u);
   EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kResolved);
   EXPECT_EQ(h.sent[0].alert.resolved_at_ns, minutes(32));
+}
+
+TEST(RuleRuntime, RestoredStateThatNoRuleClaimsIsHandedBack) {
+  alerts::AlertInstance gone;
+  gone.labels = {{"alertname", "Removed"}, {"site", "a"}};
+  gone.state = alerts::AlertState::kFiring;
+  alerts::AlertInstance other_labels;
+  other_labels.labels = {{"alertname", "MiningBelowBreakeven"}, {"severity", "info"}, {"site", "a"}};
+  other_labels.state = alerts::AlertState::kPending;
+  Harness h(breakeven_rule());  // its rule carries severity=critical
+  const auto unclaimed = h.rules->restore({gone, other_labels}, minutes(1), 0);
+  ASSERT_EQ(unclaimed.size(), 2u);
+  EXPECT_TRUE(h.rules->alerts().empty());
 }
 
 TEST(RuleRuntime, ResolveExprIsHysteresis) {
