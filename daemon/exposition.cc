@@ -3,6 +3,7 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 
@@ -84,7 +85,11 @@ std::string render_metrics(const Snapshot& snapshot, const rules::SeriesRegistry
     if (it == index.end()) {
       const auto& help = series_help();
       auto h = help.find(info.name);
-      families.push_back(family("hashwatch_" + info.name,
+      // Recording rules name their outputs level:metric:operation; in an exporter a colon is
+      // reserved (promtool rejects it), so the exported name uses '_' where the rule said ':'.
+      std::string exported = "hashwatch_" + info.name;
+      std::replace(exported.begin(), exported.end(), ':', '_');
+      families.push_back(family(std::move(exported),
                                 h != help.end() ? h->second : "Engine series " + info.name + ".",
                                 MetricType::Gauge));
       it = index.emplace(info.name, families.size() - 1).first;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 #include <regex>
 
@@ -285,6 +286,72 @@ TEST_F(DaemonTest, SiteSeriesFromLiveInputsAndATariff) {
   EXPECT_EQ(metric(t, "hashwatch_treasury_value_usd"), 1250 * e.price_usd);
   const auto r = run_command("promtool", {"check", "metrics"}, t);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+// The alert with the given name in GET /api/v1/alerts, or null.
+boost::json::object find_alert(std::uint16_t port, const std::string& name) {
+  const auto doc = boost::json::parse(http_get(port, "/api/v1/alerts").body);
+  for (const auto& a : doc.at("alerts").as_array()) {
+    if (a.at("labels").at("alertname").as_string() == name) return a.as_object();
+  }
+  return {};
+}
+
+TEST_F(DaemonTest, RulesRunOnLiveDataAndAlertStateSurvivesARestart) {
+  write_file(dir + "/rules.yaml",
+             "groups:\n"
+             "  - name: t\n"
+             "    rules:\n"
+             "      - record: price:doubled\n"
+             "        expr: btc_usd{source=\"\"} * 2\n"
+             "      - alert: PriceKnown\n"
+             "        expr: price:doubled > 0\n"
+             "        labels: {severity: info}\n"
+             "        annotations: {summary: \"twice the price is {{ $value }}\"}\n"
+             "      - alert: PriceWatch\n"
+             "        expr: btc_usd{source=\"coinbase\"} > 0\n"
+             "        for: 1h\n");
+  const std::string cfg = config_text("rules: {files: [rules.yaml]}\n");
+  start_daemon(cfg);
+  const Expected e = expected_from_fixtures();
+  ASSERT_TRUE(wait_metric("hashwatch_btc_usd", [&](double v) { return v == e.price_usd; })) << daemon->stderr_text();
+  ASSERT_TRUE(wait_until([&] { return !find_alert(port, "PriceWatch").empty() && !find_alert(port, "PriceKnown").empty(); }, 10s));
+  std::string t = scrape();
+  EXPECT_EQ(metric(t, "hashwatch_price_doubled"), 2 * e.price_usd);  // exported without the colon
+  EXPECT_EQ(metric(t, R"(hashwatch_alerts{alertname="PriceKnown",state="firing"})"), 1);
+  EXPECT_EQ(metric(t, R"(hashwatch_alerts{alertname="PriceWatch",state="pending"})"), 1);
+  EXPECT_EQ(metric(t, R"(hashwatch_alerts{alertname="PriceWatch",state="firing"})"), 0);
+  EXPECT_EQ(metric(t, "hashwatch_rules_loaded"), 3);
+  EXPECT_EQ(metric(t, "hashwatch_outbox_entries"), 1);  // the one firing notification
+  EXPECT_EQ(metric(t, "hashwatch_alert_transitions_total"), 1);
+  const auto r = run_command("promtool", {"check", "metrics"}, t);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  const auto known = find_alert(port, "PriceKnown");
+  EXPECT_EQ(known.at("status").as_string(), "firing");
+  EXPECT_EQ(known.at("labels").at("severity").as_string(), "info");
+  char summary[64];
+  std::snprintf(summary, sizeof summary, "twice the price is %g", 2 * e.price_usd);
+  EXPECT_EQ(known.at("annotations").at("summary").as_string(), summary);
+  const std::string known_sent = std::string(known.at("lastSentAt").as_string());
+  const std::string watch_active = std::string(find_alert(port, "PriceWatch").at("activeAt").as_string());
+
+  daemon->signal(SIGTERM);
+  ASSERT_EQ(daemon->wait_exit(5s), 0) << daemon->stderr_text();
+  start_daemon(cfg);
+  ASSERT_TRUE(wait_metric("hashwatch_btc_usd", [&](double v) { return v == e.price_usd; })) << daemon->stderr_text();
+  // The rules have run on the new data (same pass as the price): the timers carried on.
+  const auto watch = find_alert(port, "PriceWatch");
+  ASSERT_FALSE(watch.empty());
+  EXPECT_EQ(watch.at("status").as_string(), "pending");
+  EXPECT_EQ(watch.at("activeAt").as_string(), watch_active);
+  const auto known_after = find_alert(port, "PriceKnown");
+  ASSERT_FALSE(known_after.empty());
+  EXPECT_EQ(known_after.at("status").as_string(), "firing");
+  EXPECT_EQ(known_after.at("lastSentAt").as_string(), known_sent);
+  t = scrape();
+  EXPECT_EQ(metric(t, "hashwatch_alert_transitions_total"), 0) << "a second firing notification after the restart";
+  EXPECT_EQ(metric(t, "hashwatch_outbox_entries"), 1);
 }
 
 }  // namespace

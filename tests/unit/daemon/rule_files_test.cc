@@ -91,7 +91,41 @@ TEST(RuleFiles, CheckConfigValidatesTheRulesItNames) {
   EXPECT_NE(bad.errors[0].to_string().find(dir + "/rules.d/a.yaml:5:18: alert A: expr: expected an expression"), std::string::npos)
       << bad.errors[0].to_string();
   { std::ofstream(dir + "/rules.d/a.yaml") << "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: x > 1\n"; }
-  EXPECT_TRUE(load_config_file(dir + "/hashwatch.yaml").ok());
+  const auto good = load_config_file(dir + "/hashwatch.yaml");
+  ASSERT_TRUE(good.ok());
+  ASSERT_EQ(good.config->rules.size(), 1u);  // the rules the daemon will run
+  EXPECT_EQ(good.config->rules[0].group, "g");
+  EXPECT_EQ(good.config->rules[0].name, "A");
+}
+
+TEST(RuleFiles, TypeErrorsArePositionedLikeSyntaxErrors) {
+  const auto r = load_rule_string(
+      "groups:\n"
+      "  - name: g\n"
+      "    rules:\n"
+      "      - record: r\n"
+      "        expr: sum(1 + 2)\n"
+      "      - alert: A\n"
+      "        expr: \"1 > bool 0\"\n",
+      "r.yaml");
+  EXPECT_EQ(messages(r), (std::vector<std::string>{
+      "r.yaml:5:21: record r: expr: aggregations take a series expression\n"
+      "  sum(1 + 2)\n"
+      "        ^",
+      "r.yaml:7:15: alert A: expr must return series (compare series, not numbers)"}));
+}
+
+TEST(RuleFiles, RecordingRulesThatReadEachOtherInACycleAreRejected) {
+  const auto r = load_rule_string(
+      "groups:\n"
+      "  - name: g\n"
+      "    rules:\n"
+      "      - record: a:x\n"
+      "        expr: b:x + 1\n"
+      "      - record: b:x\n"
+      "        expr: a:x * 2\n",
+      "r.yaml");
+  EXPECT_EQ(messages(r), (std::vector<std::string>{"r.yaml:4:9: record a:x: recording rules read each other in a cycle: a:x, b:x"}));
 }
 
 }  // namespace
