@@ -1,6 +1,12 @@
 // Rule evaluation cost per event with 20 sites × 50 rules (issue 7 acceptance, DESIGN §7 target).
 //
-// This measures the evaluator as it stands: a tree-walking interpreter over a SeriesSource. The
+// Three layers, side by side in one run:
+// - the tree-walking interpreter (rules/expr/eval.h, the reference semantics) over a SeriesSource;
+// - the compiled programs (rules/expr/program.h) over the same data and rules;
+// - the engine with the rule runtime (rules/rule_runtime.h): an event applied to a real engine with
+//   20 sites, then the rules that read what it changed, as the daemon does per event.
+//
+// Tree-walker and compiled form: a tree-walking interpreter over a SeriesSource. The
 // source here is an in-memory store indexed by metric name with a short history per series, as the
 // daemon's will be. Every event re-evaluates all 50 rules: on a BTC price tick that is also what a
 // dependency graph would do, because the aggregate, hashprice and every site's economics all move,
@@ -14,8 +20,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/engine.h"
 #include "rules/expr/eval.h"
 #include "rules/expr/parser.h"
+#include "rules/expr/program.h"
+#include "rules/rule_runtime.h"
 
 namespace {
 
@@ -72,6 +81,7 @@ class MemorySource final : public SeriesSource {
       out.emplace_back(Sample{x.name, x.labels, x.points.back().v}, x.points.back().t);
     }
   }
+  const std::unordered_map<std::string, std::vector<Series>>& all() const { return by_name_; }
 
  private:
   std::unordered_map<std::string, std::vector<Series>> by_name_;
@@ -143,6 +153,44 @@ struct Setup {
   }
 };
 
+// The same series by id, for the compiled programs.
+class MemoryCatalog final : public SeriesCatalog {
+ public:
+  MemoryCatalog(const MemorySource& source, TimeNs now) : now_(now) {
+    for (const auto& [name, list] : source.all()) {
+      for (const Series& x : list) {
+        const SeriesId id = registry_.intern(x.name, x.labels);
+        if (points_.size() <= id) points_.resize(id + 1);
+        points_[id] = x.points;
+      }
+    }
+  }
+  std::size_t series_count() const override { return registry_.series_count(); }
+  const SeriesInfo& info(SeriesId id) const override { return registry_.info(id); }
+  bool current(SeriesId id, double& value) const override { return value_at(id, now_, value); }
+  bool changed_at(SeriesId id, TimeNs& at) const override {
+    if (points_[id].empty()) return false;
+    at = points_[id].back().t;
+    return true;
+  }
+  bool value_at(SeriesId id, TimeNs at, double& value) const override {
+    const auto& p = points_[id];
+    auto it = std::upper_bound(p.begin(), p.end(), at, [](TimeNs t, const Point& q) { return t < q.t; });
+    if (it == p.begin()) return false;
+    value = std::prev(it)->v;
+    return true;
+  }
+  HistoryView history(SeriesId id) const override {
+    const auto& p = points_[id];
+    return HistoryView{p.data(), p.size(), 0, 0, p.size()};
+  }
+
+ private:
+  SeriesRegistry registry_;
+  std::vector<std::vector<Point>> points_;
+  TimeNs now_;
+};
+
 // Every rule evaluated once per event, as on a BTC price tick.
 void BM_RulesAllPerEvent_20Sites50Rules(benchmark::State& state) {
   Setup s;
@@ -189,5 +237,151 @@ void BM_RuleSingleComparison_20Sites(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RuleSingleComparison_20Sites);
+
+// The compiled form of the same 50 rules over the same data: every rule once per event.
+void BM_CompiledAllPerEvent_20Sites50Rules(benchmark::State& state) {
+  Setup s;
+  MemoryCatalog catalog(s.source, s.now);
+  ProgramSet programs;
+  std::vector<std::uint32_t> ids;
+  for (const std::string& text : s.text) {
+    auto added = programs.add(std::shared_ptr<const Node>(std::move(std::get<NodePtr>(parse(text)))));
+    if (auto* e = std::get_if<EvalError>(&added)) {
+      state.SkipWithError(e->message.c_str());
+      return;
+    }
+    ids.push_back(std::get<std::uint32_t>(added));
+  }
+  programs.sync(catalog);
+  std::size_t outputs = 0;
+  ProgramResult result;
+  for (auto _ : state) {
+    for (std::uint32_t id : ids) {
+      if (programs.evaluate(id, s.now, catalog, result)) {
+        state.SkipWithError("evaluation error");
+        return;
+      }
+      outputs += result.samples.size();
+    }
+  }
+  benchmark::DoNotOptimize(outputs);
+  state.SetItemsProcessed(state.iterations());
+  state.counters["outputs_per_event"] = static_cast<double>(outputs) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_CompiledAllPerEvent_20Sites50Rules);
+
+void BM_CompiledSingleComparison_20Sites(benchmark::State& state) {
+  Setup s;
+  MemoryCatalog catalog(s.source, s.now);
+  ProgramSet programs;
+  const auto id = std::get<std::uint32_t>(
+      programs.add(std::shared_ptr<const Node>(std::move(std::get<NodePtr>(parse("site_mining_margin_usd_per_mwh < 0"))))));
+  programs.sync(catalog);
+  ProgramResult result;
+  for (auto _ : state) {
+    programs.evaluate(id, s.now, catalog, result);
+    benchmark::DoNotOptimize(result.samples.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CompiledSingleComparison_20Sites);
+
+// The daemon's per-event path without I/O: a real engine with 20 sites and the rule runtime with
+// the 50 rules. Each event is applied, then the runtime re-evaluates the rules that read what it
+// changed and steps their alerts. Argument 0: a BTC price tick (moves the aggregate, hashprice and
+// every site: nearly every rule runs); 1: a power price for one node (4 of the 20 sites).
+struct EngineWithRules {
+  SeriesRegistry registry;
+  Engine engine;
+  std::unique_ptr<RuleRuntime> runtime;
+  std::vector<SeriesId> prices, nodes;
+  std::vector<SourceId> sources;
+  TimeNs t = 1'000'000'000;
+
+  static EngineConfig config(SeriesRegistry& registry) {
+    EngineConfig c{AggregateConfig{2, 1.0}, {}, 26000.0};
+    for (int i = 0; i < 20; ++i) {
+      SiteSpec site;
+      site.name = "site-" + std::to_string(i);
+      site.fleet = *fleet_totals({{"Antminer S21", 1000 + i}}, builtin_miner_models());
+      site.params = SiteParams{2.0, 3.0, i % 2 == 0, {}, 1.0};
+      site.power_series = registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_" + std::to_string(i % 5)}});
+      site.resale_series = site.power_series;
+      c.sites.push_back(site);
+    }
+    return c;
+  }
+
+  explicit EngineWithRules(bool with_rules) : engine(registry, config(registry)) {
+    if (with_rules) {
+      std::vector<RuleDef> defs;
+      int n = 0;
+      for (const std::string& text : fifty_rules()) {
+        RuleDef d;
+        d.kind = text.find(" > ") != std::string::npos || text.find(" < ") != std::string::npos ||
+                         text.find("==") != std::string::npos || text.find("!=") != std::string::npos ||
+                         text.rfind("absent", 0) == 0
+                     ? RuleDef::Kind::kAlert
+                     : RuleDef::Kind::kRecord;
+        d.name = d.kind == RuleDef::Kind::kAlert ? "Alert" + std::to_string(n) : "bench:rule" + std::to_string(n);
+        d.expr = std::shared_ptr<const Node>(std::move(std::get<NodePtr>(parse(text))));
+        d.timing.for_ns = 10 * 60 * kSecond;
+        defs.push_back(std::move(d));
+        ++n;
+      }
+      runtime = std::make_unique<RuleRuntime>(std::move(defs), registry);
+    }
+    const SourceId mempool = registry.intern_source("mempool");
+    for (const char* e : {"coinbase", "kraken", "binance", "bitstamp"}) {
+      sources.push_back(registry.intern_source(e));
+      prices.push_back(registry.intern("btc_usd", {{"source", e}}));
+    }
+    apply(value_event(registry.intern("block_height"), mempool, 903'580, 1, 1));
+    apply(value_event(registry.intern("difficulty"), mempool, 1.2e14, 1, 1));
+    apply(value_event(registry.intern("fees_per_block_btc"), mempool, 0.03, 1, 1));
+    for (int i = 0; i < 5; ++i) {
+      nodes.push_back(registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_" + std::to_string(i)}}));
+      apply(value_event(nodes.back(), mempool, 30.0 + i, 1, 1));
+    }
+    // Warm up: an hour of price and power history at the event rates below.
+    for (int i = 0; i < 20000; ++i) step(i % 10 == 0);
+  }
+
+  void apply(const Event& e) {
+    engine.apply(e);
+    if (runtime) runtime->update(engine, false);
+  }
+
+  // One event; a power price every tenth when `power`.
+  void step(bool power) {
+    t += 1'000'000;  // 1 ms apart
+    static std::uint64_t i = 0;
+    ++i;
+    if (power) {
+      apply(value_event(nodes[i % 5], 0, 25.0 + static_cast<double>((i * 7) % 40), t, t));
+    } else {
+      apply(value_event(prices[i % 4], sources[i % 4], 105'000 + static_cast<double>((i * 37) % 200), t, t));
+    }
+    if (runtime) {
+      (void)runtime->take_transitions();
+      (void)runtime->take_dirty();
+    }
+  }
+};
+
+void BM_EngineAndRules_PerEvent(benchmark::State& state) {
+  const bool power = state.range(0) == 1;
+  const bool with_rules = state.range(1) == 1;
+  EngineWithRules s(with_rules);
+  const std::uint64_t evaluations = with_rules ? s.runtime->counters().evaluations : 0;
+  for (auto _ : state) s.step(power);
+  state.SetItemsProcessed(state.iterations());
+  if (with_rules) {
+    state.counters["rules_per_event"] =
+        static_cast<double>(s.runtime->counters().evaluations - evaluations) / static_cast<double>(state.iterations());
+  }
+}
+// {event kind: 0 price / 1 power, rules: 0 without / 1 with}
+BENCHMARK(BM_EngineAndRules_PerEvent)->Args({0, 0})->Args({0, 1})->Args({1, 0})->Args({1, 1});
 
 }  // namespace

@@ -100,8 +100,11 @@ class History {
   TimeNs keep_ns = 0;
 
   void push(TimeNs t, double v) {
-    // Keep one point at or before the oldest instant a selector can ask for.
-    const TimeNs horizon = t - keep_ns;
+    // Keep one point at or before the oldest instant a selector can ask for. The horizon is the
+    // previous push's: windows advanced to it when the rules read that change, so what is dropped
+    // here they have already left behind (no window has to start over).
+    const TimeNs horizon = last_push_ - keep_ns;
+    last_push_ = t;
     while (size_ >= 2 && at(1).t <= horizon) pop_front();
     if (size_ == ring_.size()) grow();
     ring_[(head_ + size_) % ring_.size()] = expr::Point{t, v};
@@ -115,10 +118,8 @@ class History {
     return true;
   }
 
-  expr::PointSpan window(TimeNs from, TimeNs to) const {
-    std::size_t lo = upper(from), hi = upper(to);
-    if (hi < lo) hi = lo;
-    return span(lo, hi);
+  expr::HistoryView view() const {
+    return expr::HistoryView{ring_.data(), ring_.size(), head_, begin_, begin_ + size_};
   }
 
   bool empty() const { return size_ == 0; }
@@ -128,6 +129,7 @@ class History {
   void pop_front() {
     head_ = (head_ + 1) % ring_.size();
     --size_;
+    ++begin_;
   }
   void grow() {
     std::vector<expr::Point> next(std::max<std::size_t>(8, ring_.size() * 2));
@@ -145,19 +147,10 @@ class History {
     }
     return lo;
   }
-  expr::PointSpan span(std::size_t lo, std::size_t hi) const {
-    if (lo == hi) return {};
-    const std::size_t cap = ring_.size();
-    const std::size_t a = (head_ + lo) % cap;
-    const std::size_t count = hi - lo;
-    if (a + count <= cap) return {std::span<const expr::Point>(ring_.data() + a, count), {}};
-    const std::size_t first = cap - a;
-    return {std::span<const expr::Point>(ring_.data() + a, first),
-            std::span<const expr::Point>(ring_.data(), count - first)};
-  }
-
   std::vector<expr::Point> ring_;
   std::size_t head_ = 0, size_ = 0;
+  std::uint64_t begin_ = 0;  // absolute index of the oldest point held
+  TimeNs last_push_ = std::numeric_limits<TimeNs>::min() / 2;
 };
 
 }  // namespace
@@ -227,7 +220,7 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
   std::vector<std::size_t> order, position;                  // evaluation order; rule -> position
   std::vector<std::size_t> time_dependent;                   // positions
   std::vector<std::vector<std::uint32_t>> readers;           // by series: positions reading it
-  std::vector<History> history;                              // by series
+  std::vector<History> histories;                            // by series
   std::vector<std::uint8_t> dirty;                           // by position
   std::vector<std::uint64_t> evaluated_gen;                  // by position
   std::vector<std::uint64_t> evaluations;                    // by rule
@@ -255,16 +248,17 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     return true;
   }
   bool value_at(SeriesId id, TimeNs at, double& value) const override {
-    if (id < history.size() && history[id].keep_ns > 0) return history[id].value_at(at, value);
+    if (id < histories.size() && histories[id].keep_ns > 0) return histories[id].value_at(at, value);
     const SeriesState* s = engine->state(id);
     if (s == nullptr || !s->has_value || s->changed_at_ns > at) return false;
     value = s->value;
     return true;
   }
-  expr::PointSpan window(SeriesId id, TimeNs from, TimeNs to) const override {
-    if (id >= history.size()) return {};
-    return history[id].window(from, to);
+  expr::HistoryView history_of(SeriesId id) const {
+    if (id >= histories.size()) return {};
+    return histories[id].view();
   }
+  expr::HistoryView history(SeriesId id) const override { return history_of(id); }
 
   // --- dependency graph ---
   void sync() {
@@ -274,14 +268,14 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     const std::size_t count = registry.series_count();
     if (readers.size() < count) {
       readers.resize(count);
-      history.resize(count);
+      histories.resize(count);
       series_stamp.resize(count, 0);
     }
     for (const expr::SelectorMatch& m : matches) {
       const auto pos = static_cast<std::uint32_t>(position[program_rule[m.program]]);
       auto& list = readers[m.series];
       if (std::find(list.begin(), list.end(), pos) == list.end()) list.push_back(pos);
-      History& h = history[m.series];
+      History& h = histories[m.series];
       if (m.history_ns > h.keep_ns) {
         const bool seed = h.keep_ns == 0 && h.empty();
         h.keep_ns = m.history_ns;
@@ -297,9 +291,9 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     for (; changed_cursor < changed.size(); ++changed_cursor) {
       const SeriesId id = changed[changed_cursor];
       if (id >= readers.size()) continue;  // nobody reads it
-      if (history[id].keep_ns > 0) {
+      if (histories[id].keep_ns > 0) {
         double v;
-        if (engine->fresh_value(id, v)) history[id].push(now, v);
+        if (engine->fresh_value(id, v)) histories[id].push(now, v);
       }
       for (std::uint32_t pos : readers[id]) dirty[pos] = 1;
     }
@@ -307,7 +301,9 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
 
   // --- evaluation ---
   bool run(std::uint32_t program, expr::ProgramResult& result) {
-    if (auto e = programs.evaluate(program, now, *this, result)) {
+    const auto e = programs.evaluate(program, now, *this, result);
+    counters.window_restarts = programs.window_restarts();
+    if (e) {
       ++counters.evaluation_failures;
       return false;
     }
@@ -623,7 +619,7 @@ const std::vector<RuleDef>& RuleRuntime::rules() const { return impl_->rules; }
 const RuleCounters& RuleRuntime::counters() const { return impl_->counters; }
 std::uint64_t RuleRuntime::evaluations(std::size_t rule) const { return impl_->evaluations[rule]; }
 TimeNs RuleRuntime::history_kept_ns(SeriesId id) const {
-  return id < impl_->history.size() ? impl_->history[id].keep_ns : 0;
+  return id < impl_->histories.size() ? impl_->histories[id].keep_ns : 0;
 }
 
 }  // namespace hashwatch::rules

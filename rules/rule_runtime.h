@@ -70,6 +70,7 @@ struct RuleCounters {
   std::uint64_t evaluations = 0;
   std::uint64_t evaluation_failures = 0;  // runtime errors (e.g. a many-to-one match)
   std::uint64_t transitions = 0;
+  std::uint64_t window_restarts = 0;  // windows rebuilt from scratch (see ProgramSet)
 };
 
 class RuleRuntime {

@@ -165,6 +165,40 @@ struct ProgramSet::Program {
     double sum, min, max;
     std::size_t count;
   };
+  // A ring of absolute point indices (monotonic queue for min/max).
+  struct IndexQueue {
+    std::vector<std::uint64_t> buf;
+    std::size_t head = 0, size = 0;
+    bool empty() const { return size == 0; }
+    std::uint64_t front() const { return buf[head]; }
+    std::uint64_t back() const { return buf[(head + size - 1) % buf.size()]; }
+    void pop_front() {
+      head = (head + 1) % buf.size();
+      --size;
+    }
+    void pop_back() { --size; }
+    void push_back(std::uint64_t v) {
+      if (size == buf.size()) {
+        std::vector<std::uint64_t> next(std::max<std::size_t>(8, buf.size() * 2));
+        for (std::size_t i = 0; i < size; ++i) next[i] = buf[(head + i) % buf.size()];
+        buf = std::move(next);
+        head = 0;
+      }
+      buf[(head + size) % buf.size()] = v;
+      ++size;
+    }
+    void clear() { head = size = 0; }
+  };
+  // Running aggregates of one series over one window: points [lo, hi) of its history.
+  struct Window {
+    bool valid = false;
+    TimeNs to = 0;                      // the window's end at the last evaluation
+    std::uint64_t lo = 0, hi = 0;
+    double sum = 0, sum_c = 0;          // Neumaier-compensated sum of values
+    double inc = 0, inc_c = 0;          // ... of counter increases between neighbours
+    IndexQueue max_q, min_q;            // candidates, values decreasing / increasing
+    std::uint32_t removed = 0;          // since the last exact rebuild
+  };
   struct CNode {
     const Node* src = nullptr;
     Node::Kind kind = Node::Kind::kNumber;
@@ -178,6 +212,7 @@ struct ProgramSet::Program {
     std::vector<LabelSetId> memo;        // input label set -> matching key / group labels
     std::vector<Group> groups;
     std::vector<std::uint8_t> used;      // right-hand entries already matched (one-to-one)
+    std::vector<Window> windows;         // range functions: one per matched series
   };
   std::shared_ptr<const Node> expr;
   std::vector<CNode> nodes;
@@ -200,6 +235,7 @@ struct ProgramSet::Impl {
   KeyTable table;
   std::optional<EvalError> error;
   Labels scratch;
+  std::uint64_t window_restarts = 0;
 };
 
 ProgramSet::ProgramSet() : impl_(std::make_unique<Impl>()) {}
@@ -310,6 +346,8 @@ LabelSetId ProgramSet::series_labels(const SeriesCatalog& catalog, SeriesId id) 
   if (cache[id] == kNone) cache[id] = labels_.intern(catalog.info(id).labels);
   return cache[id];
 }
+
+std::uint64_t ProgramSet::window_restarts() const { return impl_->window_restarts; }
 
 bool ProgramSet::time_dependent(std::uint32_t id) const { return impl_->programs[id]->time_dependent; }
 
@@ -430,53 +468,88 @@ class ProgramEvaluator {
     }
   }
 
+  static void add_compensated(double& sum, double& c, double v) {
+    const double t = sum + v;
+    c += std::abs(sum) >= std::abs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  }
+  // A counter's increase from a to b: a drop is a reset, and the new value counts from zero.
+  static double increase(double a, double b) { return b - a >= 0 ? b - a : b; }
+
+  static void add_point(ProgramSet::Program::Window& w, const HistoryView& h) {
+    const double v = h.at(w.hi).v;
+    add_compensated(w.sum, w.sum_c, v);
+    if (w.hi > w.lo) add_compensated(w.inc, w.inc_c, increase(h.at(w.hi - 1).v, v));
+    while (!w.max_q.empty() && h.at(w.max_q.back()).v <= v) w.max_q.pop_back();
+    w.max_q.push_back(w.hi);
+    while (!w.min_q.empty() && h.at(w.min_q.back()).v >= v) w.min_q.pop_back();
+    w.min_q.push_back(w.hi);
+    ++w.hi;
+  }
+
+  static void remove_point(ProgramSet::Program::Window& w, const HistoryView& h) {
+    const double v = h.at(w.lo).v;
+    add_compensated(w.sum, w.sum_c, -v);
+    if (w.lo + 1 < w.hi) add_compensated(w.inc, w.inc_c, -increase(v, h.at(w.lo + 1).v));
+    if (!w.max_q.empty() && w.max_q.front() == w.lo) w.max_q.pop_front();
+    if (!w.min_q.empty() && w.min_q.front() == w.lo) w.min_q.pop_front();
+    ++w.lo;
+    ++w.removed;
+  }
+
+  // Exact sums from scratch: bounds the drift of adding and subtracting.
+  static void rebuild_sums(ProgramSet::Program::Window& w, const HistoryView& h) {
+    w.sum = w.sum_c = w.inc = w.inc_c = 0;
+    for (std::uint64_t i = w.lo; i < w.hi; ++i) {
+      add_compensated(w.sum, w.sum_c, h.at(i).v);
+      if (i > w.lo) add_compensated(w.inc, w.inc_c, increase(h.at(i - 1).v, h.at(i).v));
+    }
+    w.removed = 0;
+  }
+
   void window(CNode& n) {
     n.out.clear();
     const auto& sel = impl_.selectors[n.selector];
     const Node& src = *sel.node;
     const TimeNs to = now_ - src.offset_ns;
     const TimeNs range = *src.range_ns;
-    for (SeriesId id : sel.matched) {
-      const PointSpan points = catalog_.window(id, to - range, to);
-      if (points.empty()) continue;
+    const TimeNs from = to - range;
+    if (n.windows.size() < sel.matched.size()) n.windows.resize(sel.matched.size());
+    for (std::size_t k = 0; k < sel.matched.size(); ++k) {
+      const SeriesId id = sel.matched[k];
+      const HistoryView h = catalog_.history(id);
+      ProgramSet::Program::Window& w = n.windows[k];
+      if (!w.valid || w.lo < h.begin || w.hi > h.end || to < w.to) {
+        // First use, the history this window relied on is gone, or time went back: start over.
+        if (w.valid) ++impl_.window_restarts;
+        w = ProgramSet::Program::Window{};
+        w.valid = true;
+        w.lo = w.hi = h.begin;
+      }
+      w.to = to;
+      while (w.hi < h.end && h.at(w.hi).t <= to) add_point(w, h);
+      while (w.lo < w.hi && h.at(w.lo).t <= from) remove_point(w, h);
+      const std::uint64_t count = w.hi - w.lo;
+      if (count == 0) {
+        w.sum = w.sum_c = w.inc = w.inc_c = 0;
+        continue;
+      }
+      if (w.removed >= 4096) rebuild_sums(w, h);
       double v = 0;
       switch (n.fn) {
-        case Fn::kAvgOverTime:
-        case Fn::kSumOverTime:
-          points.for_each([&](const Point& p) { v += p.v; });
-          if (n.fn == Fn::kAvgOverTime) v /= static_cast<double>(points.size());
-          break;
-        case Fn::kMinOverTime:
-          v = INFINITY;
-          points.for_each([&](const Point& p) { v = std::min(v, p.v); });
-          break;
-        case Fn::kMaxOverTime:
-          v = -INFINITY;
-          points.for_each([&](const Point& p) { v = std::max(v, p.v); });
-          break;
-        case Fn::kCountOverTime:
-          v = static_cast<double>(points.size());
-          break;
+        case Fn::kAvgOverTime: v = (w.sum + w.sum_c) / static_cast<double>(count); break;
+        case Fn::kSumOverTime: v = w.sum + w.sum_c; break;
+        case Fn::kMinOverTime: v = h.at(w.min_q.front()).v; break;
+        case Fn::kMaxOverTime: v = h.at(w.max_q.front()).v; break;
+        case Fn::kCountOverTime: v = static_cast<double>(count); break;
         case Fn::kDelta:
-          if (points.size() < 2) continue;
-          v = points.back().v - points.front().v;
+          if (count < 2) continue;  // one point has no change to measure
+          v = h.at(w.hi - 1).v - h.at(w.lo).v;
           break;
-        case Fn::kRate: {
-          if (points.size() < 2) continue;
-          // A counter: a drop is a reset, and the new value counts from zero.
-          double increase = 0, prev = 0;
-          bool first = true;
-          points.for_each([&](const Point& p) {
-            if (!first) {
-              const double d = p.v - prev;
-              increase += d >= 0 ? d : p.v;
-            }
-            prev = p.v;
-            first = false;
-          });
-          v = increase / (static_cast<double>(range) / 1e9);
+        case Fn::kRate:
+          if (count < 2) continue;
+          v = (w.inc + w.inc_c) / (static_cast<double>(range) / 1e9);
           break;
-        }
         default:
           break;
       }

@@ -10,6 +10,10 @@
 //   compared, hashed or copied per evaluation;
 // - every node owns its result buffer, reused from one evaluation to the next: after warm-up an
 //   evaluation allocates nothing;
+// - windows are incremental: per (window, series) a cursor pair over the history with a running
+//   compensated sum, count, sum of counter increases, and monotonic queues for min and max, so
+//   a window costs O(1) amortized per point however long it is (rebuilt exactly now and then, and
+//   whenever the history it relied on was trimmed);
 // - static type errors (a comparison of two numbers without bool, an aggregation of a number…) are
 //   found at compile time, with the position of the offending node.
 #pragma once
@@ -43,18 +47,16 @@ class LabelSetPool {
   std::map<Labels, LabelSetId> ids_;
 };
 
-// Points in time order, possibly in two pieces (a ring buffer that wraps).
-struct PointSpan {
-  std::span<const Point> first, second;
-  std::size_t size() const { return first.size() + second.size(); }
-  bool empty() const { return size() == 0; }
-  const Point& front() const { return first.empty() ? second.front() : first.front(); }
-  const Point& back() const { return second.empty() ? first.back() : second.back(); }
-  template <typename F>
-  void for_each(F&& f) const {
-    for (const Point& p : first) f(p);
-    for (const Point& p : second) f(p);
-  }
+// A series' history as it is stored: points in time order in a ring, addressed by absolute index
+// (begin .. end-1). Points are only ever appended at the end and dropped from the front, so an
+// index keeps naming the same point for as long as it is held.
+struct HistoryView {
+  const Point* ring = nullptr;
+  std::size_t capacity = 0;
+  std::size_t head = 0;     // ring slot of point `begin`
+  std::uint64_t begin = 0;  // absolute index of the oldest point held
+  std::uint64_t end = 0;    // one past the newest
+  const Point& at(std::uint64_t i) const { return ring[(head + static_cast<std::size_t>(i - begin)) % capacity]; }
 };
 
 // What programs read, by series id: the engine's store and the history the rules asked for.
@@ -70,8 +72,9 @@ class SeriesCatalog {
   virtual bool changed_at(SeriesId id, TimeNs& at) const = 0;
   // The value in force at a past instant (for offset): the last point at or before `at`.
   virtual bool value_at(SeriesId id, TimeNs at, double& value) const = 0;
-  // The points with from < t <= to.
-  virtual PointSpan window(SeriesId id, TimeNs from, TimeNs to) const = 0;
+  // The history kept for the series (empty when none). Windows (*_over_time, delta, rate) keep
+  // running aggregates over it and move with time: each point is added and removed once.
+  virtual HistoryView history(SeriesId id) const = 0;
 };
 
 // One element of a compiled program's vector result.
@@ -113,6 +116,10 @@ class ProgramSet {
   // Runs program `id` at `now`. Call sync() first whenever series may have been interned.
   std::optional<EvalError> evaluate(std::uint32_t id, TimeNs now, const SeriesCatalog& catalog,
                                     ProgramResult& result);
+
+  // Windows rebuilt from scratch because the history they relied on was trimmed before they
+  // caught up (or time went back); each costs a pass over the window. Should stay near zero.
+  std::uint64_t window_restarts() const;
 
   // Whether the program's value can change with time alone (time(), age(), windows, offset).
   bool time_dependent(std::uint32_t id) const;

@@ -262,12 +262,9 @@ class TableCatalog final : public SeriesCatalog {
     value = last->v;
     return true;
   }
-  PointSpan window(SeriesId id, TimeNs from, TimeNs to) const override {
+  HistoryView history(SeriesId id) const override {
     const auto& p = points_[id];
-    auto lo = std::upper_bound(p.begin(), p.end(), from, [](TimeNs t, const Point& q) { return t < q.t; });
-    auto hi = std::upper_bound(p.begin(), p.end(), to, [](TimeNs t, const Point& q) { return t < q.t; });
-    if (hi < lo) hi = lo;
-    return PointSpan{std::span<const Point>(&*p.begin() + (lo - p.begin()), static_cast<std::size_t>(hi - lo)), {}};
+    return HistoryView{p.data(), p.size(), 0, 0, p.size()};
   }
 
  private:
