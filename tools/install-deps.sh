@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build pkg-config g++ ccache git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  librdkafka-dev librocksdb-dev prometheus-cpp-dev libsimdjson-dev libyaml-cpp-dev
+  librdkafka-dev librocksdb-dev prometheus-cpp-dev libsimdjson-dev libyaml-cpp-dev libre2-dev
   libspdlog-dev libfmt-dev libcli11-dev libsystemd-dev libssl-dev libhowardhinnant-date-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <regex>
 
 #include "rules/expr/regex.h"
 
@@ -314,13 +313,10 @@ bool matches(const Node& selector, std::string_view name, const Labels& labels) 
       case MatchOp::kNotRegex: {
         bool hit = false;
         if (m.regex != nullptr) {
-          hit = std::regex_match(value.begin(), value.end(), m.regex->re);  // anchored, as in PromQL
+          hit = m.regex->full_match(value);  // anchored, as in PromQL
         } else {
-          try {  // a matcher built by hand rather than parsed
-            hit = std::regex_match(value.begin(), value.end(), std::regex(m.value));
-          } catch (const std::regex_error&) {
-            hit = false;
-          }
+          const CompiledRegex re(m.value);  // a matcher built by hand rather than parsed
+          hit = re.ok() && re.full_match(value);
         }
         if (hit != (m.op == MatchOp::kRegex)) return false;
         break;

@@ -13,6 +13,36 @@ namespace hashwatch::rules::expr {
 
 namespace {
 
+// A{n,m} expands into n..m copies of A: RE2 (like Prometheus' engine) caps counts at 1000; saying so
+// here gives a clearer message than "bad repetition operator".
+constexpr int kMaxRegexRepeat = 1000;
+
+// Two things RE2 rejects, with a message that says why: a repetition count above the cap, or a
+// backreference (\1). The message, or empty.
+std::string regex_limits(std::string_view re) {
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\') {
+      ++i;  // an escaped character, e.g. \{
+      if (i < re.size() && std::isdigit(static_cast<unsigned char>(re[i]))) return "has a backreference, which label matchers do not support";
+      continue;
+    }
+    if (re[i] != '{') continue;
+    // {n}, {n,} or {n,m}: every number must be at most the cap.
+    std::size_t j = i + 1;
+    while (j < re.size() && (std::isdigit(static_cast<unsigned char>(re[j])) || re[j] == ',')) {
+      std::size_t k = j;
+      while (k < re.size() && std::isdigit(static_cast<unsigned char>(re[k]))) ++k;
+      if (k - j > 4 || (k > j && std::stoi(std::string(re.substr(j, k - j))) > kMaxRegexRepeat)) {
+        return "has a repetition count above " + std::to_string(kMaxRegexRepeat);
+      }
+      j = k < re.size() && re[k] == ',' ? k + 1 : k;
+      if (k == j) break;
+    }
+  }
+  return {};
+}
+
+
 constexpr std::array<FunctionInfo, 13> kFunctions{{
     {"abs", 1, 1, false},
     {"absent", 1, 1, false},
@@ -430,12 +460,16 @@ class Parser {
         }
         m.value = tok_.text;
         if (m.op == MatchOp::kRegex || m.op == MatchOp::kNotRegex) {
-          try {
-            m.regex = std::make_shared<const CompiledRegex>(CompiledRegex{std::regex(m.value)});
-          } catch (const std::regex_error&) {
+          if (const std::string limit = regex_limits(m.value); !limit.empty()) {
+            fail(tok_.pos, "regular expression \"" + m.value + "\" " + limit);
+            return n;
+          }
+          auto compiled = std::make_shared<const CompiledRegex>(m.value);
+          if (!compiled->ok()) {
             fail(tok_.pos, "invalid regular expression \"" + m.value + "\"");
             return n;
           }
+          m.regex = std::move(compiled);
         }
         n->matchers.push_back(std::move(m));
         advance();

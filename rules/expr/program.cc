@@ -227,6 +227,7 @@ struct ProgramSet::Impl {
     std::uint32_t program;
     TimeNs history_ns;
     std::vector<SeriesId> matched;
+    std::vector<LabelSetId> matched_labels;  // parallel to matched
     std::size_t scanned = 0;  // series ids examined so far
   };
   std::vector<std::unique_ptr<Program>> programs;
@@ -261,7 +262,7 @@ std::variant<std::uint32_t, EvalError> ProgramSet::add(std::shared_ptr<const Nod
   p.expr = std::move(expr);
 
   auto add_selector = [&](const Node& sel) {
-    impl_->selectors.push_back(Impl::Selector{&sel, id, sel.range_ns.value_or(0) + sel.offset_ns, {}});
+    impl_->selectors.push_back(Impl::Selector{&sel, id, sel.range_ns.value_or(0) + sel.offset_ns, {}, {}, 0});
     if (sel.range_ns || sel.offset_ns != 0) p.time_dependent = true;
     if (std::find(p.reads.begin(), p.reads.end(), sel.metric) == p.reads.end()) p.reads.push_back(sel.metric);
     return static_cast<std::uint32_t>(impl_->selectors.size() - 1);
@@ -334,6 +335,7 @@ void ProgramSet::sync(const SeriesCatalog& catalog, std::vector<SelectorMatch>* 
       const SeriesInfo& info = catalog.info(id);
       if (!expr::matches(*sel.node, info.name, info.labels)) continue;
       sel.matched.push_back(id);
+      sel.matched_labels.push_back(series_labels(catalog, id));
       if (matches != nullptr) matches->push_back(SelectorMatch{sel.program, id, sel.history_ns});
     }
     sel.scanned = count;
@@ -424,11 +426,12 @@ class ProgramEvaluator {
     n.out.clear();
     const auto& sel = impl_.selectors[n.selector];
     const Node& src = *sel.node;
-    for (SeriesId id : sel.matched) {
+    for (std::size_t k = 0; k < sel.matched.size(); ++k) {
+      const SeriesId id = sel.matched[k];
       double v;
       const bool ok = src.offset_ns == 0 ? catalog_.current(id, v)
                                          : catalog_.value_at(id, now_ - src.offset_ns, v);
-      if (ok) n.out.push_back(CompiledSample{set_.series_labels(catalog_, id), id, v});
+      if (ok) n.out.push_back(CompiledSample{sel.matched_labels[k], id, v});
     }
   }
 
@@ -553,7 +556,7 @@ class ProgramEvaluator {
         default:
           break;
       }
-      n.out.push_back(CompiledSample{set_.series_labels(catalog_, id), kNoSeries, v});
+      n.out.push_back(CompiledSample{sel.matched_labels[k], kNoSeries, v});
     }
   }
 
@@ -575,10 +578,11 @@ class ProgramEvaluator {
         return;
       case Fn::kAge: {
         n.out.clear();
-        for (SeriesId id : impl_.selectors[n.selector].matched) {
+        const auto& sel = impl_.selectors[n.selector];
+        for (std::size_t k = 0; k < sel.matched.size(); ++k) {
           TimeNs t;
-          if (catalog_.changed_at(id, t)) {
-            n.out.push_back(CompiledSample{set_.series_labels(catalog_, id), kNoSeries,
+          if (catalog_.changed_at(sel.matched[k], t)) {
+            n.out.push_back(CompiledSample{sel.matched_labels[k], kNoSeries,
                                            static_cast<double>(now_ - t) / 1e9});
           }
         }

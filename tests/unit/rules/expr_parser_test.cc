@@ -127,6 +127,11 @@ const ErrorCase kInvalid[] = {
     // An invalid regex is an error at load, not a matcher that silently never matches.
     {"a{site=~\"(x\"}", 8, "invalid regular expression \"(x\""},
     {"a{site!~\"[\"}", 8, "invalid regular expression \"[\""},
+    // Found by the fuzzer: libstdc++ overflows a signed integer on a huge repetition count, and a
+    // large one builds an automaton big enough to stall the engine. Bounded, like RE2 does.
+    {"a{site=~\"x{4111111111111111111}\"}", 8, "regular expression \"x{4111111111111111111}\" has a repetition count above 1000"},
+    {"a{site=~\"x{2,1001}\"}", 8, "regular expression \"x{2,1001}\" has a repetition count above 1000"},
+    {"a{site=~\"(x)\\\\4444444444444444444\"}", 8, "regular expression \"(x)\\4444444444444444444\" has a backreference, which label matchers do not support"},
 };
 
 TEST(ExprParser, ErrorsCarryPositionAndMessage) {
