@@ -258,7 +258,6 @@ RuleFiles load_rule_file(const std::string& path) {
 
 RuleFiles load_rule_files(const std::vector<std::string>& patterns, const std::string& base_dir) {
   RuleFiles all;
-  std::set<std::string> alert_and_record_names;
   for (const std::string& pattern : patterns) {
     const std::string full = !pattern.empty() && pattern[0] == '/' ? pattern : base_dir + "/" + pattern;
     glob_t g{};
@@ -273,7 +272,17 @@ RuleFiles load_rule_files(const std::vector<std::string>& patterns, const std::s
     for (const std::string& f : files) {
       RuleFiles one = load_rule_file(f);
       all.errors.insert(all.errors.end(), one.errors.begin(), one.errors.end());
-      for (auto& group : one.groups) all.groups.push_back(std::move(group));
+      for (auto& group : one.groups) {
+        // A group named like one from an earlier file replaces it where it stood: copy a built-in
+        // file's group into your own file to change it, or give it `rules: []` to switch it off.
+        auto same = std::find_if(all.groups.begin(), all.groups.end(),
+                                 [&](const RuleGroup& earlier) { return earlier.name == group.name; });
+        if (same != all.groups.end()) {
+          *same = std::move(group);
+        } else {
+          all.groups.push_back(std::move(group));
+        }
+      }
     }
   }
   check_rule_set(all);

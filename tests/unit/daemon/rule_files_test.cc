@@ -98,6 +98,30 @@ TEST(RuleFiles, CheckConfigValidatesTheRulesItNames) {
   EXPECT_EQ(good.config->rules[0].name, "A");
 }
 
+TEST(RuleFiles, AGroupInALaterFileReplacesTheBuiltInGroupOfThatName) {
+  const std::string dir = std::string(HASHWATCH_BINARY_DIR) + "/rules-override-test";
+  std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
+  {
+    std::ofstream(dir + "/site.yaml") << "groups:\n"
+                                         "  - name: profitability\n"
+                                         "    rules:\n"
+                                         "      - alert: MiningBelowBreakeven\n"
+                                         "        expr: site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh + 5\n"
+                                         "        for: 30m\n"
+                                         "  - name: network\n"
+                                         "    rules: []\n";
+  }
+  const RuleFiles r = load_rule_files({hashwatch::testing::source_path("deploy/rules/hashwatch.yaml"), dir + "/site.yaml"}, "/");
+  ASSERT_TRUE(r.errors.empty()) << ::testing::PrintToString(messages(r));
+  ASSERT_EQ(r.groups.size(), 3u);
+  EXPECT_EQ(r.groups[0].name, "feeds");  // untouched
+  EXPECT_EQ(r.groups[1].name, "profitability");
+  ASSERT_EQ(r.groups[1].rules.size(), 1u);
+  EXPECT_EQ(r.groups[1].rules[0].for_ns, 30 * kNsPerMinute);
+  EXPECT_TRUE(r.groups[2].rules.empty());  // switched off
+  EXPECT_EQ(rule_defs(r.groups).size(), 2u + 1u);
+}
+
 TEST(RuleFiles, TypeErrorsArePositionedLikeSyntaxErrors) {
   const auto r = load_rule_string(
       "groups:\n"
