@@ -60,6 +60,7 @@ price: {min_sources: 1}
 feeds:
   - {name: coinbase, kind: coinbase, url: "$coinbase_url", stale_after: 10s}
   - {name: mempool, kind: mempool, url: "$mempool_url", poll_interval: 5s}
+rules: {files: ["$PWD/deploy/rules/hashwatch.yaml"]}
 YAML
 
 "$build_dir/daemon/hashwatchd" --config "$work/hashwatch.yaml" 2>"$work/hashwatchd.log" &
@@ -86,6 +87,7 @@ value() { awk -v n="$1" '$1 == n {print $2}' <<<"$metrics"; }
 btc=$(value hashwatch_btc_usd)
 hp=$(value hashwatch_hashprice_usd_per_ph_day)
 hp_btc=$(value hashwatch_hashprice_btc_per_ph_day)
+rules=$(value hashwatch_rules_loaded)
 
 cat <<MSG
 hashwatch demo is running (feeds replayed by hashwatch-feedsim on loopback)
@@ -93,12 +95,14 @@ hashwatch demo is running (feeds replayed by hashwatch-feedsim on loopback)
              mempool  $mempool_url
   metrics:   http://127.0.0.1:$port/metrics
   snapshot:  http://127.0.0.1:$port/api/v1/snapshot
+  alerts:    http://127.0.0.1:$port/api/v1/alerts   (built-in rules: deploy/rules/hashwatch.yaml)
   readiness: http://127.0.0.1:$port/readyz
   config:    $work/hashwatch.yaml   log: $work/hashwatchd.log
 
   btc_usd                    $btc
   hashprice_btc_per_ph_day   $hp_btc
   hashprice_usd_per_ph_day   $hp
+  rules loaded               $rules
 MSG
 
 if [ "$check" = 1 ]; then
@@ -107,8 +111,12 @@ if [ "$check" = 1 ]; then
     if (b <= 0 || h <= 0) { print "demo check: zero values"; exit 1 }
     rel = (h - hb * b) / h; if (rel < 0) rel = -rel
     if (rel > 1e-6) { print "demo check: hashprice_usd != hashprice_btc * btc_usd"; exit 1 }
-    print "demo check: OK" }'
-  exit $?
+    print "demo check: values OK" }' || exit 1
+  # The built-in rules are running and the alerts API answers.
+  [ "${rules:-0}" -gt 0 ] || { echo "demo check: no rules loaded"; exit 1; }
+  curl -fsS "http://127.0.0.1:$port/api/v1/alerts" | grep -q '^{"alerts":\[' || { echo "demo check: /api/v1/alerts"; exit 1; }
+  echo "demo check: OK"
+  exit 0
 fi
 
 echo "Press Ctrl-C to stop."

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "tests/support/fixtures.h"
 
 namespace hashwatch::daemon {
@@ -41,6 +43,23 @@ TEST(Config, MinimalFileGetsDefaults) {
   EXPECT_EQ(c.feeds[0].symbols, std::vector<std::string>{"BTC-USD"});
   EXPECT_EQ(c.feeds[0].stale_after_ns, 30 * kNsPerSecond);
   EXPECT_EQ(c.price.min_sources, 1u);
+}
+
+TEST(Config, RestoreGraceAndStateDirectory) {
+  auto r = load("feeds: []\nrules: {restore_grace: 45s}\n");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
+  EXPECT_EQ(r.config->rules_restore_grace_ns, 45 * kNsPerSecond);
+  EXPECT_EQ(load("feeds: []\n").config->rules_restore_grace_ns, 2 * kNsPerMinute);
+  r = load("feeds: []\nrules: {restore_grace: soon}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 2);
+  // A relative state directory is taken next to the configuration file.
+  const std::string dir = std::string(HASHWATCH_BINARY_DIR) + "/state-dir-test";
+  std::system(("mkdir -p " + dir).c_str());
+  { std::ofstream(dir + "/hashwatch.yaml") << "state: {dir: db}\n"; }
+  const auto file = load_config_file(dir + "/hashwatch.yaml");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file.config->state.dir, dir + "/db");
 }
 
 TEST(Config, MempoolStaleDefaultsToThreePollIntervals) {
