@@ -67,6 +67,11 @@ class MemorySource final : public SeriesSource {
     for (const Series& x : it->second) {
       if (!matches(sel, x.name, x.labels)) continue;
       RangeSeries r{x.name, x.labels, {}};
+      const Point* carried = nullptr;  // the value in force when the window opens
+      for (const Point& p : x.points) {
+        if (p.t <= from) carried = &p;
+      }
+      if (carried != nullptr) r.points.push_back(*carried);
       for (const Point& p : x.points) {
         if (p.t > from && p.t <= to) r.points.push_back(p);
       }

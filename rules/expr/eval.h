@@ -38,7 +38,9 @@ class SeriesSource {
   virtual ~SeriesSource() = default;
   // The value of every matching series in force at `at` (fresh: a stale series is absent).
   virtual void instant(const Node& selector, TimeNs at, Vector& out) const = 0;
-  // Points of every matching series with from < t <= to.
+  // Points of every matching series with from < t <= to, preceded by the point in force at
+  // `from` (the last with t <= from) when there is one: a series is the step function of its
+  // changes, so the value it had when the window opened is part of the window.
   virtual void range(const Node& selector, TimeNs from, TimeNs to, std::vector<RangeSeries>& out) const = 0;
   // When each matching series last changed value (for age()).
   virtual void changed_at(const Node& selector, std::vector<std::pair<Sample, TimeNs>>& out) const = 0;

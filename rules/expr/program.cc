@@ -531,7 +531,9 @@ class ProgramEvaluator {
       }
       w.to = to;
       while (w.hi < h.end && h.at(w.hi).t <= to) add_point(w, h);
-      while (w.lo < w.hi && h.at(w.lo).t <= from) remove_point(w, h);
+      // The point in force when the window opens stays in: drop a point only once the next one
+      // is also at or before the window's start.
+      while (w.lo + 1 < w.hi && h.at(w.lo + 1).t <= from) remove_point(w, h);
       const std::uint64_t count = w.hi - w.lo;
       if (count == 0) {
         w.sum = w.sum_c = w.inc = w.inc_c = 0;

@@ -73,7 +73,8 @@ class SeriesCatalog {
   // The value in force at a past instant (for offset): the last point at or before `at`.
   virtual bool value_at(SeriesId id, TimeNs at, double& value) const = 0;
   // The history kept for the series (empty when none). Windows (*_over_time, delta, rate) keep
-  // running aggregates over it and move with time: each point is added and removed once.
+  // running aggregates over it and move with time: each point is added and removed once. A window
+  // (from, to] holds the points in it plus the one in force at `from`, as SeriesSource::range.
   virtual HistoryView history(SeriesId id) const = 0;
 };
 

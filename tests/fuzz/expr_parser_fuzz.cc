@@ -62,6 +62,11 @@ class Source final : public SeriesSource {
     for (const Series& x : data()) {
       if (!visible(x, sel)) continue;
       RangeSeries r{x.name, x.labels, {}};
+      const Point* carried = nullptr;  // the value in force when the window opens
+      for (const Point& p : x.points) {
+        if (p.t <= from) carried = &p;
+      }
+      if (carried != nullptr) r.points.push_back(*carried);
       for (const Point& p : x.points) {
         if (p.t > from && p.t <= to) r.points.push_back(p);
       }

@@ -36,6 +36,11 @@ class TableSource final : public SeriesSource {
     for (const Series& x : series_) {
       if (!matches(sel, x.name, x.labels)) continue;
       RangeSeries r{x.name, x.labels, {}};
+      const Point* carried = nullptr;  // the value in force when the window opens
+      for (const Point& p : x.points) {
+        if (p.t <= from) carried = &p;
+      }
+      if (carried != nullptr) r.points.push_back(*carried);
       for (const Point& p : x.points) {
         if (p.t > from && p.t <= to) r.points.push_back(p);
       }
@@ -189,18 +194,20 @@ const Case kCases[] = {
     {"age(site_mining_margin_usd_per_mwh)", "{site=\"a\"} 600\n{site=\"b\"} 600"},
     {"age(hashprice_usd_per_ph_day)", "{} 0"},
     // range functions
-    {"avg_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 103.5"},
-    {"min_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 101"},
+    // A window holds its points plus the one in force when it opens (the value at t = 0 for [1h]).
+    {"avg_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 103"},  // (100 + 102 + 101 + 104 + 103 + 105 + 106) / 7
+    {"min_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 100"},
     {"max_over_time(btc_usd{source=\"coinbase\"}[30m])", "{source=\"coinbase\"} 106"},
-    {"sum_over_time(hashprice_usd_per_ph_day[1h])", "{} 111"},
-    {"count_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 6"},
+    {"sum_over_time(hashprice_usd_per_ph_day[1h])", "{} 171"},  // 60 (in force at 0) + 57 + 54
+    {"count_over_time(btc_usd{source=\"coinbase\"}[1h])", "{source=\"coinbase\"} 7"},
     {"count_over_time(btc_usd{source=\"coinbase\"}[2h])", "{source=\"coinbase\"} 7"},
-    {"count_over_time(btc_usd{source=\"binance\"}[10m])", ""},
+    {"count_over_time(btc_usd{source=\"binance\"}[10m])", "{source=\"binance\"} 1"},  // set at 3000, still in force
+    {"count_over_time(btc_usd{source=\"binance\"}[10m] offset 20m)", ""},  // not yet set when that window closed
     {"delta(hashprice_usd_per_ph_day[2h])", "{} -6"},
-    {"delta(hashprice_usd_per_ph_day[1h])", "{} -3"},
+    {"delta(hashprice_usd_per_ph_day[1h])", "{} -6"},  // 54 now, 60 in force when the hour began
     {"delta(btc_usd{source=\"binance\"}[1h])", ""},
     {"rate(msgs_total[2h])", "{feed=\"x\"} 0.2569444444"},  // (900 + 50 after the reset + 900) / 7200 s
-    {"rate(msgs_total[30m])", "{feed=\"x\"} 0.5"},
+    {"rate(msgs_total[30m])", "{feed=\"x\"} 0.5277777778"},  // from 900 at the start: reset to 50, then +900; 950 / 1800 s
     {"avg_over_time(btc_usd{source=\"coinbase\"}[1h] offset 30m)", "{source=\"coinbase\"} 101.75"},  // (100 + 102 + 101 + 104) / 4
     {"max_over_time(site_mining_margin_usd_per_mwh[1h]) < 0", "{site=\"b\"} -33"},
     {"avg_over_time(hashprice_usd_per_ph_day[2h]) - hashprice_usd_per_ph_day", "{} 3"},

@@ -171,10 +171,15 @@ TEST(RuleRuntime, WindowsOverEngineHistoryMatchAFullRecomputation) {
     // History records changes: an update to the same value is not a new point.
     if (all.empty() || all.back().v != v) all.push_back({t, v});
     if (i % 97 != 0) continue;
-    auto expect = [&](double from_exclusive, TimeNs to, auto fold) {
+    auto expect = [&](TimeNs from, TimeNs to, auto fold) {
       std::vector<double> in;
+      double carried = NAN;  // the value in force when the window opens
       for (const auto& p : all) {
-        if (p.t > from_exclusive && p.t <= to) in.push_back(p.v);
+        if (p.t <= from) carried = p.v;
+      }
+      if (!std::isnan(carried)) in.push_back(carried);
+      for (const auto& p : all) {
+        if (p.t > from && p.t <= to) in.push_back(p.v);
       }
       return fold(in);
     };
@@ -202,6 +207,24 @@ TEST(RuleRuntime, WindowsOverEngineHistoryMatchAFullRecomputation) {
   }
   // Incremental all along: no window had to start over from the history.
   EXPECT_EQ(h.rules->counters().window_restarts, 0u);
+}
+
+TEST(RuleRuntime, ModeChangedFiresWhenAModeHeldLongerThanTheWindowFlips) {
+  // The built-in SiteModeChanged rule. History holds changes only, so the window must count the
+  // value in force when it opened, or a mode stable for more than 10 minutes could never "change".
+  Harness h({alert("SiteModeChanged", "delta(site_mode{mode=\"mine\"}[10m]) != 0")});
+  h.set(minutes(0), "site_mode", {{"mode", "mine"}, {"site", "a"}}, 1);
+  h.tick(minutes(30));
+  EXPECT_TRUE(h.sent.empty());
+  h.set(minutes(31), "site_mode", {{"mode", "mine"}, {"site", "a"}}, 0);
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kFiring);
+  EXPECT_EQ(h.sent[0].alert.value, -1);
+  h.tick(minutes(41) - 1);
+  EXPECT_EQ(h.sent.size(), 1u);
+  h.tick(minutes(41));  // the change has left the window: the delta is over
+  ASSERT_EQ(h.sent.size(), 2u);
+  EXPECT_EQ(h.sent[1].kind, alerts::Notification::Kind::kResolved);
 }
 
 TEST(RuleRuntime, TimeDependentRulesRunOnTicks) {
