@@ -135,7 +135,8 @@ int replay(const std::string& config_path, const std::vector<std::string>& input
     std::printf("%s: mine %.2f h, host %.2f h, curtail %.2f h, mining margin %.2f USD\n", s.site.c_str(),
                 s.hours_mine, s.hours_host, s.hours_curtail, s.mining_margin_usd);
   }
-  std::printf("%zu events, %zu mode changes; results in %s\n", result.events, result.timeline.size(), out.c_str());
+  std::printf("%zu events, %zu mode changes, %zu alert notifications; results in %s\n", result.events,
+              result.timeline.size(), result.alerts.size(), out.c_str());
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "connectors/common/parse_util.h"
 #include "daemon/app.h"
 #include "rules/engine.h"
+#include "rules/rule_runtime.h"
 
 namespace hashwatch::daemon {
 
@@ -174,6 +175,7 @@ ReplayResult run_replay(const Config& config, std::vector<RawEvent> events,
   const rules::EngineConfig engine_cfg = engine_config(config, registry);
   rules::Engine engine(registry, engine_cfg);
   const rules::SourceId source = registry.intern_source("replay");
+  rules::RuleRuntime rule_runtime(config.rules, registry);
 
   ReplayResult result;
   result.events = events.size();
@@ -219,13 +221,38 @@ ReplayResult run_replay(const Config& config, std::vector<RawEvent> events,
       }
     }
   };
+  auto collect_alerts = [&]() {
+    for (auto& t : rule_runtime.take_transitions()) {
+      const bool firing = t.kind == rules::alerts::Notification::Kind::kFiring;
+      result.alerts.push_back(AlertEvent{firing ? t.alert.last_sent_ns : t.alert.resolved_at_ns,
+                                         firing ? "firing" : "resolved", t.alert.labels, t.alert.value,
+                                         t.alert.fingerprint});
+    }
+    (void)rule_runtime.take_dirty();  // nothing persists in a replay
+  };
+  // Alert timers that expire before `until`, each at its exact instant, then time-driven rules.
+  auto run_clock = [&](TimeNs until) {
+    for (auto d = rule_runtime.next_deadline(); d && *d < until; d = rule_runtime.next_deadline()) {
+      const TimeNs before = engine.now();
+      engine.advance(*d);
+      rule_runtime.update(engine, true);
+      collect_alerts();
+      if (engine.now() == before && *d <= before) break;  // a deadline that does not move: no loop
+    }
+    engine.advance(until);
+    rule_runtime.update(engine, true);
+    collect_alerts();
+  };
   for (std::size_t k = 0; k < events.size(); ++k) {
     const RawEvent& e = events[k];
     if (e.time_ns != previous) {
       account(e.time_ns);
       previous = e.time_ns;
+      run_clock(e.time_ns);
     }
     engine.apply(rules::value_event(registry.intern(e.series, e.labels), source, e.value, e.time_ns, e.time_ns));
+    rule_runtime.update(engine, false);
+    collect_alerts();
     for (std::size_t i = 0; i < last_mode.size(); ++i) {
       const auto mode = engine.site_mode(i);
       if (mode && mode != last_mode[i]) {
@@ -247,6 +274,7 @@ ReplayResult run_replay(const Config& config, std::vector<RawEvent> events,
     account(previous + step);
     previous += step;
   }
+  run_clock(previous);
   if (window.from_ns) result.start_ns = std::max(result.start_ns, *window.from_ns);
   result.end_ns = window.to_ns ? std::min(previous, *window.to_ns) : previous;
   return result;
@@ -271,12 +299,34 @@ void write_replay_outputs(const ReplayResult& result, const std::string& dir) {
   for (const auto& c : result.timeline) {
     timeline << connectors::format_rfc3339(c.time_ns, 0) << ',' << c.site << ',' << c.from << ',' << c.to << '\n';
   }
+  std::ofstream alerts(dir + "/alerts.csv");
+  alerts << "time_utc,status,alertname,labels,value,fingerprint\n";
+  for (const auto& a : result.alerts) {
+    std::string name, labels;
+    for (const auto& [k, v] : a.labels) {
+      if (k == "alertname") {
+        name = v;
+        continue;
+      }
+      labels += (labels.empty() ? "" : ";") + k + "=" + v;
+    }
+    // RFC 4180: a field with a comma, quote or newline is quoted, its quotes doubled.
+    auto field = [](const std::string& f) {
+      if (f.find_first_of(",\"\n") == std::string::npos) return f;
+      std::string q = "\"";
+      for (char c : f) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    alerts << connectors::format_rfc3339(a.time_ns, 3) << ',' << a.status << ',' << field(name) << ','
+           << field(labels) << ',' << a.value << ',' << rules::alerts::fingerprint_hex(a.fingerprint) << '\n';
+  }
   std::ofstream summary(dir + "/summary.json");
   summary << boost::json::serialize(boost::json::object{
                  {"events", result.events},
                  {"start", connectors::format_rfc3339(result.start_ns, 0)},
                  {"end", connectors::format_rfc3339(result.end_ns, 0)},
                  {"mode_changes", result.timeline.size()},
+                 {"alert_notifications", result.alerts.size()},
                  {"sites", site_json}})
           << "\n";
 }

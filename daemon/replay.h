@@ -2,7 +2,8 @@
 // recognised by their header: hashwatch's own event format (time_utc,series,labels,value), ERCOT
 // interval histories (interval_start_utc + *_rtm_spp_usd_per_mwh columns), and the daily bitcoin
 // history converter (daily blocks/fees + BTC prices + difficulty epochs). Accumulates, per site, the
-// hours in each mode and the margin earned, and the timeline of mode changes.
+// hours in each mode and the margin earned, the timeline of mode changes, and the alerts the
+// configured rules raise.
 #pragma once
 
 #include <functional>
@@ -29,11 +30,21 @@ struct ModeChange {
   std::string site, from, to;
 };
 
+// A notification the rules produced during the replay (config rules.files), at its exact instant.
+struct AlertEvent {
+  TimeNs time_ns;
+  std::string status;  // firing or resolved
+  rules::Labels labels;
+  double value;
+  std::uint64_t fingerprint;
+};
+
 struct ReplayResult {
   std::size_t events = 0;
   TimeNs start_ns = 0, end_ns = 0;
   std::vector<SiteReplayResult> sites;
   std::vector<ModeChange> timeline;
+  std::vector<AlertEvent> alerts;
 };
 
 // A named event before interning: the replay input.
@@ -54,13 +65,14 @@ struct ReplayWindow {
   std::optional<TimeNs> to_ns;    // and up to here; default: one step past the last event
 };
 
-// Runs the engine over the events (sorted by time; ties keep input order) with the config's sites.
-// `progress(done, total)` is called now and then.
+// Runs the engine over the events (sorted by time; ties keep input order) with the config's sites
+// and rules: rules run per event as in the daemon, and alert timers fire at their exact instants
+// between events. `progress(done, total)` is called now and then.
 ReplayResult run_replay(const Config& config, std::vector<RawEvent> events,
                         const std::function<void(std::size_t, std::size_t)>& progress = {},
                         ReplayWindow window = {});
 
-// Writes sites.csv, timeline.csv and summary.json into `dir` (created if missing).
+// Writes sites.csv, timeline.csv, alerts.csv and summary.json into `dir` (created if missing).
 void write_replay_outputs(const ReplayResult& result, const std::string& dir);
 
 }  // namespace hashwatch::daemon

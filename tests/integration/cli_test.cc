@@ -56,7 +56,8 @@ TEST(Replay, WritesSiteResultsAndTimeline) {
   const std::string dir = make_temp_dir();
   write_file(dir + "/config.yaml",
              "sites:\n  - name: a\n    power: {market: ercot, node: HB_WEST}\n"
-             "    fleet: [{model: \"Antminer S21\", count: 100}]\n");
+             "    fleet: [{model: \"Antminer S21\", count: 100}]\n"
+             "rules: {files: [\"" + source_path("deploy/rules/hashwatch.yaml") + "\"]}\n");
   write_file(dir + "/events.csv",
              "time_utc,series,labels,value\n"
              "2025-07-01T17:00:00Z,block_height,,903580\n"
@@ -77,6 +78,18 @@ TEST(Replay, WritesSiteResultsAndTimeline) {
             "time_utc,site,from,to\n2025-07-01T17:00:00Z,a,,mine\n2025-07-01T17:15:00Z,a,mine,curtail\n"
             "2025-07-01T17:30:00Z,a,curtail,mine\n");
   EXPECT_TRUE(std::ifstream(dir + "/out/summary.json").good());
+  // The built-in rules ran over the replay: MiningBelowBreakeven (for: 10m) fired ten minutes after
+  // the 500 $/MWh interval began, between two events, and resolved when the price fell back.
+  std::ifstream alerts(dir + "/out/alerts.csv");
+  std::stringstream a;
+  a << alerts.rdbuf();
+  EXPECT_NE(a.str().find("\n2025-07-01T17:25:00.000Z,firing,MiningBelowBreakeven,severity=critical;site=a,500,"),
+            std::string::npos) << a.str();
+  EXPECT_NE(a.str().find("\n2025-07-01T17:30:00.000Z,resolved,MiningBelowBreakeven,severity=critical;site=a,500,"),
+            std::string::npos) << a.str();
+  EXPECT_NE(a.str().find("\n2025-07-01T17:15:00.000Z,firing,SiteModeChanged,mode=mine;severity=info;site=a,-1,"),
+            std::string::npos) << a.str();
+  EXPECT_NE(r.out.find(" alert notifications; results in "), std::string::npos) << r.out;
   std::system(("rm -rf " + dir).c_str());
 }
 

@@ -10,6 +10,7 @@
 
 #include "connectors/common/parse_util.h"
 #include "daemon/replay.h"
+#include "daemon/rule_files.h"
 
 namespace hashwatch::daemon {
 namespace {
@@ -108,6 +109,45 @@ TEST(Backtest, ErcotHbSouthSiteMatchesIndependentComputation) {
   EXPECT_EQ(site.hours_mine + site.hours_curtail, 300.0 * 24);  // 300 days
   std::printf("backtest: mine %.2f h, curtail %.2f h, mining margin %.2f USD, %zu mode changes\n",
               site.hours_mine, site.hours_curtail, site.mining_margin_usd, result.timeline.size());
+}
+
+TEST(Replay, RulesRunAndAlertTimersFireAtTheirInstantsBetweenEvents) {
+  auto loaded = load_config_string("price: {min_sources: 1}\n", "replay.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const RuleFiles files = load_rule_string(
+      "groups:\n"
+      "  - name: power\n"
+      "    rules:\n"
+      "      - alert: PowerPriceHigh\n"
+      "        expr: power_price_usd_per_mwh{node=\"HB_WEST\"} > 100\n"
+      "        for: 30m\n",
+      "rules.yaml");
+  ASSERT_TRUE(files.errors.empty());
+  loaded.config->rules = rule_defs(files.groups);
+  const rules::Labels node{{"market", "ercot"}, {"node", "HB_WEST"}};
+  const TimeNs t0 = 1'751'328'000 * kNsPerSecond;  // 2025-07-01T00:00:00Z
+  std::vector<RawEvent> events = {
+      {t0, "power_price_usd_per_mwh", node, 50},
+      {t0 + kNsPerHour, "power_price_usd_per_mwh", node, 120},
+      {t0 + 2 * kNsPerHour, "power_price_usd_per_mwh", node, 130},
+      {t0 + 3 * kNsPerHour, "power_price_usd_per_mwh", node, 40},
+  };
+  const ReplayResult result = run_replay(*loaded.config, events);
+  ASSERT_EQ(result.alerts.size(), 2u);
+  EXPECT_EQ(result.alerts[0].status, "firing");
+  EXPECT_EQ(result.alerts[0].time_ns, t0 + kNsPerHour + 30 * kNsPerMinute);  // no event then: the timer
+  EXPECT_EQ(result.alerts[0].value, 120);
+  EXPECT_EQ(result.alerts[1].status, "resolved");
+  EXPECT_EQ(result.alerts[1].time_ns, t0 + 3 * kNsPerHour);
+  const std::string dir = std::string(HASHWATCH_BINARY_DIR) + "/replay-alerts-test";
+  write_replay_outputs(result, dir);
+  std::ifstream in(dir + "/alerts.csv");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string fp = rules::alerts::fingerprint_hex(result.alerts[0].fingerprint);
+  EXPECT_EQ(text.str(), "time_utc,status,alertname,labels,value,fingerprint\n"
+                        "2025-07-01T01:30:00.000Z,firing,PowerPriceHigh,market=ercot;node=HB_WEST,120," + fp + "\n"
+                        "2025-07-01T03:00:00.000Z,resolved,PowerPriceHigh,market=ercot;node=HB_WEST,130," + fp + "\n");
 }
 
 TEST(ReplayInput, EventFormatAndErrors) {
