@@ -40,9 +40,11 @@ std::string alert_payload(const rules::AlertTransition& t, const std::string& ba
   return json::serialize(alert_object(t.alert, firing ? "firing" : "resolved", t.annotations, base_url));
 }
 
-std::string render_alerts_json(const std::vector<rules::AlertView>& alerts, const std::string& base_url) {
+std::string render_alerts_json(const std::vector<rules::AlertView>& alerts, const std::string& base_url,
+                               std::string_view fingerprint) {
   json::array items;
   for (const rules::AlertView& v : alerts) {
+    if (!fingerprint.empty() && rules::alerts::fingerprint_hex(v.alert.fingerprint) != fingerprint) continue;
     json::object o = alert_object(v.alert, rules::alerts::state_name(v.alert.state), v.annotations, base_url);
     o["activeAt"] = connectors::format_rfc3339_ms(v.alert.active_at_ns);
     if (v.alert.state == rules::alerts::AlertState::kFiring) {

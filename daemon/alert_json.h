@@ -15,6 +15,8 @@ std::string alert_payload(const rules::AlertTransition& transition, const std::s
 
 // GET /api/v1/alerts: {"alerts": [...]} with status "pending" or "firing", plus activeAt (pending
 // since) and firedAt (firing since) for each.
-std::string render_alerts_json(const std::vector<rules::AlertView>& alerts, const std::string& base_url);
+// `fingerprint` (16 hex digits), when not empty, selects one alert: the generatorURL of a notification.
+std::string render_alerts_json(const std::vector<rules::AlertView>& alerts, const std::string& base_url,
+                               std::string_view fingerprint = {});
 
 }  // namespace hashwatch::daemon

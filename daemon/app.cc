@@ -337,7 +337,12 @@ struct App::Impl : connectors::EventSink {
         return {503, "text/plain; charset=utf-8", why};
       }
       if (path == "/api/v1/alerts") {
-        return {200, "application/json", render_alerts_json(snapshot.load()->alerts, base_url)};
+        std::string_view fp;
+        if (const auto q = req.target.find("fingerprint="); q != std::string::npos) {
+          fp = std::string_view(req.target).substr(q + 12);
+          fp = fp.substr(0, fp.find('&'));
+        }
+        return {200, "application/json", render_alerts_json(snapshot.load()->alerts, base_url, fp)};
       }
       if (path == "/api/v1/snapshot") {
         return {200, "application/json",

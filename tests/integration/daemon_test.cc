@@ -334,6 +334,11 @@ TEST_F(DaemonTest, RulesRunOnLiveDataAndAlertStateSurvivesARestart) {
   std::snprintf(summary, sizeof summary, "twice the price is %g", 2 * e.price_usd);
   EXPECT_EQ(known.at("annotations").at("summary").as_string(), summary);
   const std::string known_sent = std::string(known.at("lastSentAt").as_string());
+  // The generatorURL of a notification selects that one alert.
+  const std::string url = std::string(known.at("generatorURL").as_string());
+  const auto one = boost::json::parse(http_get(port, url.substr(url.find("/api/"))).body).at("alerts").as_array();
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].at("labels").at("alertname").as_string(), "PriceKnown");
   const std::string watch_active = std::string(find_alert(port, "PriceWatch").at("activeAt").as_string());
 
   daemon->signal(SIGTERM);
