@@ -238,7 +238,9 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
   explicit Impl(SeriesRegistry& r) : registry(r) {}
 
   // --- SeriesCatalog over the engine and the history ---
-  std::size_t series_count() const override { return registry.series_count(); }
+  // The series the engine has state for: the registry may hold more (interned by a connector, no
+  // event yet), but those have no value to read, and asking the engine takes no lock per event.
+  std::size_t series_count() const override { return engine->states().size(); }
   const SeriesInfo& info(SeriesId id) const override { return registry.info(id); }
   bool current(SeriesId id, double& value) const override { return engine->fresh_value(id, value); }
   bool changed_at(SeriesId id, TimeNs& at) const override {
@@ -265,7 +267,7 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     matches.clear();
     programs.sync(*this, &matches);
     if (matches.empty()) return;
-    const std::size_t count = registry.series_count();
+    const std::size_t count = series_count();
     if (readers.size() < count) {
       readers.resize(count);
       histories.resize(count);
