@@ -184,8 +184,16 @@ struct App::Impl : connectors::EventSink {
     rule_runtime = std::make_unique<rules::RuleRuntime>(std::move(defs), registry);
     auto unclaimed = rule_runtime->restore(state, now, grace_ns);
     for (auto& a : unclaimed) {
-      spdlog::info("alerts: dropping saved state of {} (no rule claims it)",
+      // Its rule is gone: a firing alert is resolved (receivers must not keep it open for ever),
+      // a pending one is dropped.
+      spdlog::info("alerts: {} {} (its rule is gone)", a.state == rules::alerts::AlertState::kFiring ? "resolving" : "dropping",
                    rules::SeriesRegistry::canonical_key("", a.labels));
+      if (a.state == rules::alerts::AlertState::kFiring) {
+        a.resolved_at_ns = now;
+        a.last_sent_ns = now;
+        unsaved_outbox.push_back(alert_payload(
+            rules::AlertTransition{rules::alerts::Notification::Kind::kResolved, a, {}}, base_url));
+      }
       a.state = rules::alerts::AlertState::kInactive;  // delete
       unsaved_alerts.push_back(std::move(a));
     }
@@ -230,8 +238,13 @@ struct App::Impl : connectors::EventSink {
         std::lock_guard lock(pending_mu);
         if (pending_engine_config) engine.set_config(*pending_engine_config);
         if (pending_rules) {
-          // The running alerts carry over to the new rules (no grace: their inputs are all here).
-          apply_rules(std::move(*pending_rules), engine.now(), 0, rule_runtime->export_state());
+          // What the old rules produced in this batch is saved first; then the running alerts,
+          // the window history and the recorded series carry over to the new rules (no grace:
+          // their inputs are all here).
+          persist_alerts();
+          auto previous = std::move(rule_runtime);
+          apply_rules(std::move(*pending_rules), engine.now(), 0, previous->export_state());
+          rule_runtime->adopt(*previous);
         }
         pending_engine_config.reset();
         pending_rules.reset();
@@ -242,7 +255,8 @@ struct App::Impl : connectors::EventSink {
       engine.advance(now);
       // Time-driven rules (age, windows, offset) and alert timers: every tick, and at each deadline.
       const auto deadline = rule_runtime->next_deadline();
-      const bool tick = now - last_tick_ns >= kEngineTickNs || (deadline && *deadline <= now);
+      // (A wall clock stepped back also ticks, rather than waiting for it to catch up.)
+      const bool tick = now < last_tick_ns || now - last_tick_ns >= kEngineTickNs || (deadline && *deadline <= now);
       if (tick) last_tick_ns = now;
       run_rules(tick);
       engine_heartbeat.fetch_add(1, std::memory_order_relaxed);

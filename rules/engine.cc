@@ -102,10 +102,13 @@ void Engine::clear_changed() {
   changed_.clear();
 }
 
-void Engine::set_rule_output(SeriesId id, bool present, double value) {
+bool Engine::set_rule_output(SeriesId id, bool present, double value) {
   ensure_series(id);
   roles_[id] = Role::kDerived;
+  const SeriesState before = states_[id];
   set_derived(id, present, value, false, now_ns_);
+  const SeriesState& after = states_[id];
+  return before.has_value != after.has_value || (after.has_value && !(before.value == after.value));
 }
 
 void Engine::advance(TimeNs now_ns) { now_ns_ = std::max(now_ns_, now_ns); }

@@ -94,8 +94,9 @@ class Engine {
   // (bounded by the number of series). The rule runtime consumes it.
   std::span<const SeriesId> changed() const { return changed_; }
   void clear_changed();
-  // A recording rule's output: engine-owned from now on (events for it are ignored).
-  void set_rule_output(SeriesId id, bool present, double value);
+  // A recording rule's output: engine-owned from now on (events for it are ignored). Returns
+  // whether its value or presence changed.
+  bool set_rule_output(SeriesId id, bool present, double value);
 
  private:
   enum class Role : std::uint8_t {

@@ -103,9 +103,19 @@ class History {
     // Keep one point at or before the oldest instant a selector can ask for. The horizon is the
     // previous push's: windows advanced to it when the rules read that change, so what is dropped
     // here they have already left behind (no window has to start over).
-    const TimeNs horizon = last_push_ - keep_ns;
+    if (size_ > 0 && at(size_ - 1).t == t) {
+      // Two values at one instant (a series first seen and first set in one pass, or written twice
+      // in a pass): the later one is what held.
+      ring_[(head_ + size_ - 1) % ring_.size()].v = v;
+      return;
+    }
+    if (pushed_) {
+      TimeNs horizon;
+      if (__builtin_sub_overflow(last_push_, keep_ns, &horizon)) horizon = std::numeric_limits<TimeNs>::min();
+      while (size_ >= 2 && at(1).t <= horizon) pop_front();
+    }
     last_push_ = t;
-    while (size_ >= 2 && at(1).t <= horizon) pop_front();
+    pushed_ = true;
     if (size_ == ring_.size()) grow();
     ring_[(head_ + size_) % ring_.size()] = expr::Point{t, v};
     ++size_;
@@ -150,7 +160,8 @@ class History {
   std::vector<expr::Point> ring_;
   std::size_t head_ = 0, size_ = 0;
   std::uint64_t begin_ = 0;  // absolute index of the oldest point held
-  TimeNs last_push_ = std::numeric_limits<TimeNs>::min() / 2;
+  TimeNs last_push_ = 0;
+  bool pushed_ = false;
 };
 
 }  // namespace
@@ -230,6 +241,8 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
   std::uint64_t gen = 0;                                     // one per pass and per evaluation
   std::vector<expr::SelectorMatch> matches;
   std::size_t changed_cursor = 0;
+  std::vector<SeriesId> orphans;  // a previous rule set's outputs, retired at the first update unless written
+  bool free_unkept = false;       // adopted histories no selector claims are freed at the first sync
   std::vector<AlertTransition> transitions;
   std::vector<alerts::AlertInstance> dirty_out;
   RuleCounters counters;
@@ -268,11 +281,9 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     programs.sync(*this, &matches);
     if (matches.empty()) return;
     const std::size_t count = series_count();
-    if (readers.size() < count) {
-      readers.resize(count);
-      histories.resize(count);
-      series_stamp.resize(count, 0);
-    }
+    if (readers.size() < count) readers.resize(count);
+    if (histories.size() < count) histories.resize(count);
+    if (series_stamp.size() < count) series_stamp.resize(count, 0);
     for (const expr::SelectorMatch& m : matches) {
       const auto pos = static_cast<std::uint32_t>(position[program_rule[m.program]]);
       auto& list = readers[m.series];
@@ -288,17 +299,19 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     }
   }
 
+  // A series changed: record it in its history (if kept) and mark its readers.
+  void changed_now(SeriesId id) {
+    if (id >= readers.size()) return;  // nobody reads it
+    if (histories[id].keep_ns > 0) {
+      double v;
+      if (engine->fresh_value(id, v)) histories[id].push(now, v);
+    }
+    for (std::uint32_t pos : readers[id]) dirty[pos] = 1;
+  }
+
   void drain_changed() {
     const auto changed = engine->changed();
-    for (; changed_cursor < changed.size(); ++changed_cursor) {
-      const SeriesId id = changed[changed_cursor];
-      if (id >= readers.size()) continue;  // nobody reads it
-      if (histories[id].keep_ns > 0) {
-        double v;
-        if (engine->fresh_value(id, v)) histories[id].push(now, v);
-      }
-      for (std::uint32_t pos : readers[id]) dirty[pos] = 1;
-    }
+    for (; changed_cursor < changed.size(); ++changed_cursor) changed_now(changed[changed_cursor]);
   }
 
   // --- evaluation ---
@@ -339,7 +352,9 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
       if (id == kNoSeries) id = registry.intern(rule.name, merge_labels(programs.labels().get(labels), rule.labels));
       if (series_stamp.size() <= id) series_stamp.resize(id + 1, 0);
       series_stamp[id] = gen;
-      engine->set_rule_output(id, true, value);
+      // The engine lists a changed series once per pass: a second write in the same pass (two rules
+      // recording one series) must reach the history and the readers on its own.
+      if (engine->set_rule_output(id, true, value)) changed_now(id);
       rr.next.push_back(id);
     };
     if (result.scalar) {
@@ -348,7 +363,7 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
       for (const expr::CompiledSample& s : result.samples) emit(s.labels, s.value);
     }
     for (SeriesId id : rr.outputs) {
-      if (series_stamp[id] != gen) engine->set_rule_output(id, false, 0.0);
+      if (series_stamp[id] != gen && engine->set_rule_output(id, false, 0.0)) changed_now(id);
     }
     std::swap(rr.outputs, rr.next);
     // New output series may have readers; their changes feed later rules in this pass.
@@ -463,9 +478,14 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     }
   }
 
+  // While a restored instance waits for its inputs, the end of the grace is its only deadline.
+  std::optional<TimeNs> deadline(std::size_t r, const Instance& inst) const {
+    if (inst.restored_until_ns > 0) return inst.restored_until_ns;
+    return alerts::next_deadline(inst.a, rules[r].timing);
+  }
+
   bool due(std::size_t r, const Instance& inst) const {
-    if (inst.restored_until_ns > 0 && inst.restored_until_ns <= now) return true;
-    const auto d = alerts::next_deadline(inst.a, rules[r].timing);
+    const auto d = deadline(r, inst);
     return d && *d <= now;
   }
 };
@@ -546,6 +566,12 @@ void RuleRuntime::update(Engine& engine, bool tick) {
   const std::uint64_t pass = m.gen;
   m.changed_cursor = 0;
   m.sync();
+  if (m.free_unkept) {
+    for (auto& h : m.histories) {
+      if (h.keep_ns == 0) h = History{};
+    }
+    m.free_unkept = false;
+  }
   m.drain_changed();
   if (tick) {
     for (std::size_t pos : m.time_dependent) m.dirty[pos] = 1;
@@ -554,6 +580,19 @@ void RuleRuntime::update(Engine& engine, bool tick) {
     if (m.dirty[pos] == 0) continue;
     m.dirty[pos] = 0;
     m.evaluate(pos);
+  }
+  if (!m.orphans.empty()) {
+    // Outputs of the previous rule set that no rule wrote in this first pass are gone.
+    for (SeriesId id : m.orphans) {
+      if (id < m.series_stamp.size() && m.series_stamp[id] > pass) continue;
+      if (engine.set_rule_output(id, false, 0.0)) m.changed_now(id);
+    }
+    m.orphans.clear();
+    for (std::size_t pos = 0; pos < m.order.size(); ++pos) {  // their readers, if any
+      if (m.dirty[pos] == 0) continue;
+      m.dirty[pos] = 0;
+      m.evaluate(pos);
+    }
   }
   if (tick) {
     // Alerts whose rule did not run: timers (for, keep_firing_for, repeat, restore grace) still expire.
@@ -572,6 +611,18 @@ void RuleRuntime::update(Engine& engine, bool tick) {
   engine.clear_changed();
   m.changed_cursor = 0;
   m.engine = nullptr;
+}
+
+void RuleRuntime::adopt(RuleRuntime& previous) {
+  Impl& m = *impl_;
+  Impl& p = *previous.impl_;
+  m.histories = std::move(p.histories);
+  p.histories.clear();
+  // Kept only where this rule set's selectors ask for it (sync raises keep_ns again); the rest
+  // is freed at the first sync.
+  for (auto& h : m.histories) h.keep_ns = 0;
+  m.free_unkept = true;
+  for (const auto& rr : p.record_rules) m.orphans.insert(m.orphans.end(), rr.outputs.begin(), rr.outputs.end());
 }
 
 std::vector<AlertTransition> RuleRuntime::take_transitions() { return std::exchange(impl_->transitions, {}); }
@@ -609,8 +660,7 @@ std::optional<TimeNs> RuleRuntime::next_deadline() const {
   std::optional<TimeNs> next;
   for (std::size_t r = 0; r < m.rules.size(); ++r) {
     for (const Impl::Instance& inst : m.alert_rules[r].instances) {
-      auto d = alerts::next_deadline(inst.a, m.rules[r].timing);
-      if (inst.restored_until_ns > 0 && (!d || inst.restored_until_ns < *d)) d = inst.restored_until_ns;
+      const auto d = m.deadline(r, inst);
       if (d && (!next || *d < *next)) next = d;
     }
   }

@@ -87,6 +87,11 @@ class RuleRuntime {
   std::vector<alerts::AlertInstance> restore(const std::vector<alerts::AlertInstance>& instances, TimeNs now,
                                              TimeNs grace_ns);
 
+  // After a reload: takes over the previous rule set's history (windows keep what they saw) and
+  // retires its recording outputs that this rule set does not produce at its first update. Call
+  // before the first update(), with `previous` over the same engine and registry.
+  void adopt(RuleRuntime& previous);
+
   // Consumes the engine's changed series: records history, re-evaluates the rules that read them
   // (and, with `tick`, every time-dependent rule and due alert timer), writes recording outputs
   // back into the engine, and steps alerts. Transitions and state to persist accumulate until taken.

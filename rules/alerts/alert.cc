@@ -54,7 +54,14 @@ std::optional<Notification> step(AlertInstance& a, const AlertTiming& t, bool ho
         }
         return std::nullopt;
       }
-      if (now - a.last_true_ns < t.keep_firing_for_ns) return std::nullopt;
+      if (now - a.last_true_ns < t.keep_firing_for_ns) {
+        // Still firing (held by keep_firing_for): a repeat is as due as ever.
+        if (t.repeat_interval_ns > 0 && now - a.last_sent_ns >= t.repeat_interval_ns) {
+          a.last_sent_ns = now;
+          return Notification{Notification::Kind::kFiring, a.fingerprint, now};
+        }
+        return std::nullopt;
+      }
       a.state = AlertState::kInactive;
       a.resolved_at_ns = now;
       a.active_at_ns = 0;

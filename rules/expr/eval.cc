@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 #include "rules/expr/regex.h"
@@ -108,7 +109,8 @@ class Evaluator {
       Labels key;
       for (const auto& label : n.grouping) {
         auto v = label_value(s.labels, label);
-        if (!v.empty()) key.emplace_back(label, std::string(v));
+        const bool seen = std::any_of(key.begin(), key.end(), [&](const auto& kv) { return kv.first == label; });
+        if (!v.empty() && !seen) key.emplace_back(label, std::string(v));  // by (a, a) is by (a)
       }
       std::sort(key.begin(), key.end());
       Group& g = groups[key];
@@ -159,9 +161,11 @@ class Evaluator {
     const FunctionInfo* info = find_function(f);
     if (info != nullptr && info->takes_range) {
       const Node& sel = *n.args[0];
-      const TimeNs to = now_ - sel.offset_ns;
+      TimeNs to, from;  // saturating: absurd durations must not overflow
+      if (__builtin_sub_overflow(now_, sel.offset_ns, &to)) to = std::numeric_limits<TimeNs>::min();
+      if (__builtin_sub_overflow(to, *sel.range_ns, &from)) from = std::numeric_limits<TimeNs>::min();
       std::vector<RangeSeries> series;
-      source_.range(sel, to - *sel.range_ns, to, series);
+      source_.range(sel, from, to, series);
       Vector out;
       for (const RangeSeries& r : series) {
         if (r.points.empty()) continue;

@@ -196,8 +196,9 @@ struct ProgramSet::Program {
     std::uint64_t lo = 0, hi = 0;
     double sum = 0, sum_c = 0;          // Neumaier-compensated sum of values
     double inc = 0, inc_c = 0;          // ... of counter increases between neighbours
-    IndexQueue max_q, min_q;            // candidates, values decreasing / increasing
+    IndexQueue max_q, min_q;            // candidates, values decreasing / increasing (NaN never enters)
     std::uint32_t removed = 0;          // since the last exact rebuild
+    std::uint32_t nonfinite = 0;        // points that are ±Inf or NaN: kept out of the running sums
   };
   struct CNode {
     const Node* src = nullptr;
@@ -262,7 +263,9 @@ std::variant<std::uint32_t, EvalError> ProgramSet::add(std::shared_ptr<const Nod
   p.expr = std::move(expr);
 
   auto add_selector = [&](const Node& sel) {
-    impl_->selectors.push_back(Impl::Selector{&sel, id, sel.range_ns.value_or(0) + sel.offset_ns, {}, {}, 0});
+    TimeNs reach;  // how far back it reads; saturates rather than overflow on absurd durations
+    if (__builtin_add_overflow(sel.range_ns.value_or(0), sel.offset_ns, &reach)) reach = std::numeric_limits<TimeNs>::max();
+    impl_->selectors.push_back(Impl::Selector{&sel, id, reach, {}, {}, 0});
     if (sel.range_ns || sel.offset_ns != 0) p.time_dependent = true;
     if (std::find(p.reads.begin(), p.reads.end(), sel.metric) == p.reads.end()) p.reads.push_back(sel.metric);
     return static_cast<std::uint32_t>(impl_->selectors.size() - 1);
@@ -479,33 +482,63 @@ class ProgramEvaluator {
   // A counter's increase from a to b: a drop is a reset, and the new value counts from zero.
   static double increase(double a, double b) { return b - a >= 0 ? b - a : b; }
 
+  // Running sums take finite values only: an infinity added and later subtracted would leave NaN.
+  // While a window holds a non-finite point, its sums are computed directly (as the tree-walker does).
   static void add_point(ProgramSet::Program::Window& w, const HistoryView& h) {
     const double v = h.at(w.hi).v;
-    add_compensated(w.sum, w.sum_c, v);
-    if (w.hi > w.lo) add_compensated(w.inc, w.inc_c, increase(h.at(w.hi - 1).v, v));
-    while (!w.max_q.empty() && h.at(w.max_q.back()).v <= v) w.max_q.pop_back();
-    w.max_q.push_back(w.hi);
-    while (!w.min_q.empty() && h.at(w.min_q.back()).v >= v) w.min_q.pop_back();
-    w.min_q.push_back(w.hi);
+    if (std::isfinite(v)) {
+      add_compensated(w.sum, w.sum_c, v);
+    } else {
+      ++w.nonfinite;
+    }
+    if (w.hi > w.lo) {
+      const double d = increase(h.at(w.hi - 1).v, v);
+      if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, d);
+    }
+    if (!std::isnan(v)) {  // std::min/max as the tree-walker uses them pass over NaN
+      while (!w.max_q.empty() && h.at(w.max_q.back()).v <= v) w.max_q.pop_back();
+      w.max_q.push_back(w.hi);
+      while (!w.min_q.empty() && h.at(w.min_q.back()).v >= v) w.min_q.pop_back();
+      w.min_q.push_back(w.hi);
+    }
     ++w.hi;
   }
 
   static void remove_point(ProgramSet::Program::Window& w, const HistoryView& h) {
     const double v = h.at(w.lo).v;
-    add_compensated(w.sum, w.sum_c, -v);
-    if (w.lo + 1 < w.hi) add_compensated(w.inc, w.inc_c, -increase(v, h.at(w.lo + 1).v));
+    if (std::isfinite(v)) {
+      add_compensated(w.sum, w.sum_c, -v);
+    } else {
+      --w.nonfinite;
+    }
+    if (w.lo + 1 < w.hi) {
+      const double d = increase(v, h.at(w.lo + 1).v);
+      if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, -d);
+    }
     if (!w.max_q.empty() && w.max_q.front() == w.lo) w.max_q.pop_front();
     if (!w.min_q.empty() && w.min_q.front() == w.lo) w.min_q.pop_front();
     ++w.lo;
     ++w.removed;
   }
 
+  // Plain sums in point order, exactly as the tree-walker forms them (for windows holding ±Inf/NaN).
+  static void direct_sums(const ProgramSet::Program::Window& w, const HistoryView& h, double& sum, double& inc) {
+    sum = inc = 0;
+    for (std::uint64_t i = w.lo; i < w.hi; ++i) {
+      sum += h.at(i).v;
+      if (i > w.lo) inc += increase(h.at(i - 1).v, h.at(i).v);
+    }
+  }
+
   // Exact sums from scratch: bounds the drift of adding and subtracting.
   static void rebuild_sums(ProgramSet::Program::Window& w, const HistoryView& h) {
     w.sum = w.sum_c = w.inc = w.inc_c = 0;
     for (std::uint64_t i = w.lo; i < w.hi; ++i) {
-      add_compensated(w.sum, w.sum_c, h.at(i).v);
-      if (i > w.lo) add_compensated(w.inc, w.inc_c, increase(h.at(i - 1).v, h.at(i).v));
+      if (std::isfinite(h.at(i).v)) add_compensated(w.sum, w.sum_c, h.at(i).v);
+      if (i > w.lo) {
+        const double d = increase(h.at(i - 1).v, h.at(i).v);
+        if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, d);
+      }
     }
     w.removed = 0;
   }
@@ -514,9 +547,10 @@ class ProgramEvaluator {
     n.out.clear();
     const auto& sel = impl_.selectors[n.selector];
     const Node& src = *sel.node;
-    const TimeNs to = now_ - src.offset_ns;
+    TimeNs to, from;
+    if (__builtin_sub_overflow(now_, src.offset_ns, &to)) to = std::numeric_limits<TimeNs>::min();
     const TimeNs range = *src.range_ns;
-    const TimeNs from = to - range;
+    if (__builtin_sub_overflow(to, range, &from)) from = std::numeric_limits<TimeNs>::min();
     if (n.windows.size() < sel.matched.size()) n.windows.resize(sel.matched.size());
     for (std::size_t k = 0; k < sel.matched.size(); ++k) {
       const SeriesId id = sel.matched[k];
@@ -540,12 +574,14 @@ class ProgramEvaluator {
         continue;
       }
       if (w.removed >= 4096) rebuild_sums(w, h);
+      double sum = w.sum + w.sum_c, inc = w.inc + w.inc_c;
+      if (w.nonfinite > 0) direct_sums(w, h, sum, inc);
       double v = 0;
       switch (n.fn) {
-        case Fn::kAvgOverTime: v = (w.sum + w.sum_c) / static_cast<double>(count); break;
-        case Fn::kSumOverTime: v = w.sum + w.sum_c; break;
-        case Fn::kMinOverTime: v = h.at(w.min_q.front()).v; break;
-        case Fn::kMaxOverTime: v = h.at(w.max_q.front()).v; break;
+        case Fn::kAvgOverTime: v = sum / static_cast<double>(count); break;
+        case Fn::kSumOverTime: v = sum; break;
+        case Fn::kMinOverTime: v = w.min_q.empty() ? INFINITY : h.at(w.min_q.front()).v; break;
+        case Fn::kMaxOverTime: v = w.max_q.empty() ? -INFINITY : h.at(w.max_q.front()).v; break;
         case Fn::kCountOverTime: v = static_cast<double>(count); break;
         case Fn::kDelta:
           if (count < 2) continue;  // one point has no change to measure
@@ -553,7 +589,7 @@ class ProgramEvaluator {
           break;
         case Fn::kRate:
           if (count < 2) continue;
-          v = (w.inc + w.inc_c) / (static_cast<double>(range) / 1e9);
+          v = inc / (static_cast<double>(range) / 1e9);
           break;
         default:
           break;

@@ -357,6 +357,23 @@ TEST_F(DaemonTest, RulesRunOnLiveDataAndAlertStateSurvivesARestart) {
   t = scrape();
   EXPECT_EQ(metric(t, "hashwatch_alert_transitions_total"), 0) << "a second firing notification after the restart";
   EXPECT_EQ(metric(t, "hashwatch_outbox_entries"), 1);
+
+  // Reload without the recording rule and PriceKnown: the recorded series goes, the firing alert
+  // of the removed rule is resolved (one more notification), and PriceWatch keeps its timer.
+  write_file(dir + "/rules.yaml",
+             "groups:\n"
+             "  - name: t\n"
+             "    rules:\n"
+             "      - alert: PriceWatch\n"
+             "        expr: btc_usd{source=\"coinbase\"} > 0\n"
+             "        for: 1h\n");
+  ASSERT_EQ(http_request(port, "POST", "/-/reload").status, 200);
+  ASSERT_TRUE(wait_metric("hashwatch_rules_loaded", [](double v) { return v == 1; })) << scrape();
+  ASSERT_TRUE(wait_metric("hashwatch_outbox_entries", [](double v) { return v == 2; })) << scrape();
+  t = scrape();
+  EXPECT_FALSE(metric(t, "hashwatch_price_doubled").has_value()) << t;
+  EXPECT_TRUE(find_alert(port, "PriceKnown").empty());
+  EXPECT_EQ(find_alert(port, "PriceWatch").at("activeAt").as_string(), watch_active);
 }
 
 }  // namespace

@@ -68,6 +68,25 @@ TEST_F(AlertLifecycle, KeepFiringForHoldsAfterTheConditionClears) {
   EXPECT_EQ(sent.back(), std::make_pair(at(15), Notification::Kind::kResolved));
 }
 
+TEST_F(AlertLifecycle, RepeatIntervalAppliesWhileKeepFiringForHoldsTheAlert) {
+  // Found in review: the repeat deadline was offered but step() returned before honouring it inside
+  // the keep_firing_for window, so the deadline never moved (the engine loop spun on it).
+  timing.for_ns = 0;
+  timing.keep_firing_for_ns = 10 * kNsPerMinute;
+  timing.repeat_interval_ns = 1 * kNsPerMinute;
+  tick(0, true);
+  tick(0, false);  // clears at once; keep_firing_for holds it until minute 10
+  EXPECT_EQ(next_deadline(alert, timing), at(1));
+  tick(1, false);
+  EXPECT_EQ(alert.state, AlertState::kFiring);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1], std::make_pair(at(1), Notification::Kind::kFiring));
+  EXPECT_EQ(next_deadline(alert, timing), at(2));  // it moved
+  tick(10, false);
+  EXPECT_EQ(alert.state, AlertState::kInactive);
+  EXPECT_EQ(sent.back(), std::make_pair(at(10), Notification::Kind::kResolved));
+}
+
 TEST_F(AlertLifecycle, RepeatIntervalResendsWhileFiring) {
   timing.repeat_interval_ns = 60 * kNsPerMinute;
   tick(0, true);

@@ -215,6 +215,8 @@ const Case kCases[] = {
     {"absent(btc_usd{source=\"coinbase\"})", ""},
     {"absent(btc_usd{source=\"ftx\"})", "{source=\"ftx\"} 1"},
     {"absent(missing_series)", "{} 1"},
+    // Found in review: a label named twice in by() must not appear twice in the result.
+    {"sum by (site, site) (site_mode)", "{site=\"a\"} 1\n{site=\"b\"} 1"},
     // DESIGN's example rules
     {"site_power_price_usd_per_mwh > site_breakeven_power_usd_per_mwh", "site_power_price_usd_per_mwh{site=\"b\"} 90"},
     {"age(btc_usd) > 60", "{source=\"binance\"} 600"},

@@ -338,6 +338,67 @@ TEST(RuleRuntime, ARestoredAlertWhoseConditionNeverReturnsResolvesAfterTheGrace)
   EXPECT_EQ(h.sent[0].alert.resolved_at_ns, minutes(32));
 }
 
+TEST(RuleRuntime, DuringTheRestoreGraceOnlyTheGraceEndIsADeadline) {
+  // Found in review: a restored alert whose own timer had passed kept reporting it as the next
+  // deadline while the grace held it back, so the daemon's loop waited 0 ns and spun.
+  alerts::AlertInstance saved;
+  saved.labels = {{"alertname", "MiningBelowBreakeven"}, {"severity", "critical"}, {"site", "a"}};
+  saved.state = alerts::AlertState::kPending;
+  saved.active_at_ns = minutes(0);  // for: 10m, so its own timer is at minute 10
+  Harness h(breakeven_rule());
+  h.rules->restore({saved}, minutes(30), minutes(2));
+  h.tick(minutes(30));
+  EXPECT_EQ(h.rules->next_deadline(), minutes(32));
+  EXPECT_EQ(h.state_of("a"), alerts::AlertState::kPending);
+}
+
+TEST(RuleRuntime, AWindowSeesTheFirstValueOnce) {
+  // Found in review: a series first seen and first set in the same pass got its first point twice
+  // (the seed from sync and the change itself).
+  Harness h({record("n", "count_over_time(x[10m])")});
+  h.set(seconds(5), "x", {}, 3);
+  EXPECT_EQ(h.value("n"), 1);
+}
+
+TEST(RuleRuntime, NonFiniteValuesLeaveAWindowWithoutPoisoningIt) {
+  // Found in review: +Inf added to the running sum and subtracted again left NaN behind.
+  Harness h({record("r", "x / y"), record("avg", "avg_over_time(r[1m])"), record("max", "max_over_time(r[1m])")});
+  h.set(seconds(0), "y", {}, 1);
+  h.set(seconds(1), "x", {}, 2);
+  h.set(seconds(2), "y", {}, 0);  // r = +Inf
+  EXPECT_EQ(h.value("avg"), INFINITY);
+  h.set(seconds(3), "y", {}, 2);  // r = 1
+  h.set(seconds(100), "y", {}, 4);  // r = 0.5; the Inf has left the window (and 1 is in force at its start)
+  EXPECT_EQ(h.value("avg"), 0.75);
+  EXPECT_EQ(h.value("max"), 1);
+}
+
+TEST(RuleRuntime, TwoRulesWritingOneSeriesInAPassBothReachItsReaders) {
+  // Found in review: the engine lists a changed series once per pass, so a second write in the
+  // same pass reached neither the history nor the readers.
+  Harness h({record("out", "a"), record("out", "a * 10"), record("seen", "max_over_time(out[1h])")});
+  h.set(seconds(1), "a", {}, 1);  // one pass: out = 1, then out = 10
+  EXPECT_EQ(h.value("out"), 10);
+  EXPECT_EQ(h.value("seen"), 10);
+}
+
+TEST(RuleRuntime, AReloadedRuleSetKeepsHistoryAndRetiresOldOutputs) {
+  // Found in review: a reload dropped window history (a firing max_over_time alert resolved at once)
+  // and left the outputs of removed recording rules exported for ever.
+  Harness h({record("x:max10m", "max_over_time(x[10m])"), record("x:doubled", "x * 2")});
+  h.set(minutes(0), "x", {}, 9);
+  h.set(minutes(1), "x", {}, 3);
+  EXPECT_EQ(h.value("x:max10m"), 9);
+  EXPECT_EQ(h.value("x:doubled"), 6);
+  auto next = std::make_unique<RuleRuntime>(std::vector<RuleDef>{record("x:max10m", "max_over_time(x[10m])")}, h.registry);
+  next->restore(h.rules->export_state(), minutes(2), 0);
+  next->adopt(*h.rules);
+  h.rules = std::move(next);
+  h.tick(minutes(2));
+  EXPECT_EQ(h.value("x:max10m"), 9);  // the 9 from before the reload is still in the window
+  EXPECT_FALSE(h.value("x:doubled").has_value());  // its rule is gone
+}
+
 TEST(RuleRuntime, RestoredStateThatNoRuleClaimsIsHandedBack) {
   alerts::AlertInstance gone;
   gone.labels = {{"alertname", "Removed"}, {"site", "a"}};
