@@ -1,6 +1,7 @@
 #include "rules/rule_runtime.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <stdexcept>
 
@@ -103,10 +104,9 @@ class History {
     // Keep one point at or before the oldest instant a selector can ask for. The horizon is the
     // previous push's: windows advanced to it when the rules read that change, so what is dropped
     // here they have already left behind (no window has to start over).
-    if (size_ > 0 && at(size_ - 1).t == t) {
-      // Two values at one instant (a series first seen and first set in one pass, or written twice
-      // in a pass): the later one is what held.
-      ring_[(head_ + size_ - 1) % ring_.size()].v = v;
+    if (size_ > 0 && at(size_ - 1).t == t && std::bit_cast<std::uint64_t>(at(size_ - 1).v) == std::bit_cast<std::uint64_t>(v)) {
+      // The same point twice (a series first seen and first set in one pass is seeded, then
+      // reported changed). Points are never rewritten in place: windows hold running sums of them.
       return;
     }
     if (pushed_) {
@@ -123,9 +123,17 @@ class History {
 
   bool value_at(TimeNs t, double& v) const {
     const std::size_t i = upper(t);  // first point after t
-    if (i == 0) return false;
+    if (i == 0 || expr::is_gap(at(i - 1))) return false;  // nothing yet, or absent then
     v = at(i - 1).v;
     return true;
+  }
+
+  // The series has no value from t on. One gap stands for a run of them.
+  void push_gap(TimeNs t) {
+    if (size_ > 0 && expr::is_gap(at(size_ - 1))) return;
+    if (size_ == 0) return;  // nothing before it to end
+    const expr::Point g = expr::gap_point(t);
+    push(g.t, g.v);
   }
 
   expr::HistoryView view() const {
@@ -304,7 +312,11 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     if (id >= readers.size()) return;  // nobody reads it
     if (histories[id].keep_ns > 0) {
       double v;
-      if (engine->fresh_value(id, v)) histories[id].push(now, v);
+      if (engine->fresh_value(id, v)) {
+        histories[id].push(now, v);
+      } else {
+        histories[id].push_gap(now);  // stale or gone: windows and offset stop seeing the old value
+      }
     }
     for (std::uint32_t pos : readers[id]) dirty[pos] = 1;
   }

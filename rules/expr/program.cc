@@ -198,7 +198,9 @@ struct ProgramSet::Program {
     double inc = 0, inc_c = 0;          // ... of counter increases between neighbours
     IndexQueue max_q, min_q;            // candidates, values decreasing / increasing (NaN never enters)
     std::uint32_t removed = 0;          // since the last exact rebuild
-    std::uint32_t nonfinite = 0;        // points that are ±Inf or NaN: kept out of the running sums
+    std::uint32_t nonfinite = 0;        // values that are ±Inf or NaN: kept out of the running sums
+    std::uint64_t gaps = 0;             // gap points in the window
+    std::uint64_t last_value = ~std::uint64_t{0};  // index of the newest value (not gap) in the window
   };
   struct CNode {
     const Node* src = nullptr;
@@ -483,16 +485,27 @@ class ProgramEvaluator {
   static double increase(double a, double b) { return b - a >= 0 ? b - a : b; }
 
   // Running sums take finite values only: an infinity added and later subtracted would leave NaN.
-  // While a window holds a non-finite point, its sums are computed directly (as the tree-walker does).
-  static void add_point(ProgramSet::Program::Window& w, const HistoryView& h) {
-    const double v = h.at(w.hi).v;
+  // While a window holds a non-finite value, its sums are computed directly (as the tree-walker
+  // does). Gap points (the series was absent) count for nothing; `rate` pairs each value with the
+  // previous value in the window, across any gap.
+  using Window = ProgramSet::Program::Window;
+  static constexpr std::uint64_t kNoIndex = ~std::uint64_t{0};
+
+  static void add_point(Window& w, const HistoryView& h) {
+    const Point& p = h.at(w.hi);
+    if (is_gap(p)) {
+      ++w.gaps;
+      ++w.hi;
+      return;
+    }
+    const double v = p.v;
     if (std::isfinite(v)) {
       add_compensated(w.sum, w.sum_c, v);
     } else {
       ++w.nonfinite;
     }
-    if (w.hi > w.lo) {
-      const double d = increase(h.at(w.hi - 1).v, v);
+    if (w.last_value != kNoIndex) {
+      const double d = increase(h.at(w.last_value).v, v);
       if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, d);
     }
     if (!std::isnan(v)) {  // std::min/max as the tree-walker uses them pass over NaN
@@ -501,44 +514,65 @@ class ProgramEvaluator {
       while (!w.min_q.empty() && h.at(w.min_q.back()).v >= v) w.min_q.pop_back();
       w.min_q.push_back(w.hi);
     }
+    w.last_value = w.hi;
     ++w.hi;
   }
 
-  static void remove_point(ProgramSet::Program::Window& w, const HistoryView& h) {
-    const double v = h.at(w.lo).v;
+  // The first value (not gap) at or after index i in the window, or kNoIndex.
+  static std::uint64_t next_value(const Window& w, const HistoryView& h, std::uint64_t i) {
+    while (i < w.hi && is_gap(h.at(i))) ++i;
+    return i < w.hi ? i : kNoIndex;
+  }
+
+  static void remove_point(Window& w, const HistoryView& h) {
+    const Point& p = h.at(w.lo);
+    if (is_gap(p)) {
+      --w.gaps;
+      ++w.lo;
+      ++w.removed;
+      return;
+    }
+    const double v = p.v;
     if (std::isfinite(v)) {
       add_compensated(w.sum, w.sum_c, -v);
     } else {
       --w.nonfinite;
     }
-    if (w.lo + 1 < w.hi) {
-      const double d = increase(v, h.at(w.lo + 1).v);
+    if (const std::uint64_t next = next_value(w, h, w.lo + 1); next != kNoIndex) {
+      const double d = increase(v, h.at(next).v);
       if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, -d);
     }
     if (!w.max_q.empty() && w.max_q.front() == w.lo) w.max_q.pop_front();
     if (!w.min_q.empty() && w.min_q.front() == w.lo) w.min_q.pop_front();
+    if (w.last_value == w.lo) w.last_value = kNoIndex;
     ++w.lo;
     ++w.removed;
   }
 
-  // Plain sums in point order, exactly as the tree-walker forms them (for windows holding ±Inf/NaN).
-  static void direct_sums(const ProgramSet::Program::Window& w, const HistoryView& h, double& sum, double& inc) {
+  // Plain sums over the values in point order, exactly as the tree-walker forms them.
+  static void direct_sums(const Window& w, const HistoryView& h, double& sum, double& inc) {
     sum = inc = 0;
+    std::uint64_t prev = kNoIndex;
     for (std::uint64_t i = w.lo; i < w.hi; ++i) {
+      if (is_gap(h.at(i))) continue;
       sum += h.at(i).v;
-      if (i > w.lo) inc += increase(h.at(i - 1).v, h.at(i).v);
+      if (prev != kNoIndex) inc += increase(h.at(prev).v, h.at(i).v);
+      prev = i;
     }
   }
 
-  // Exact sums from scratch: bounds the drift of adding and subtracting.
-  static void rebuild_sums(ProgramSet::Program::Window& w, const HistoryView& h) {
+  // Exact running sums from scratch: bounds the drift of adding and subtracting.
+  static void rebuild_sums(Window& w, const HistoryView& h) {
     w.sum = w.sum_c = w.inc = w.inc_c = 0;
+    std::uint64_t prev = kNoIndex;
     for (std::uint64_t i = w.lo; i < w.hi; ++i) {
+      if (is_gap(h.at(i))) continue;
       if (std::isfinite(h.at(i).v)) add_compensated(w.sum, w.sum_c, h.at(i).v);
-      if (i > w.lo) {
-        const double d = increase(h.at(i - 1).v, h.at(i).v);
+      if (prev != kNoIndex) {
+        const double d = increase(h.at(prev).v, h.at(i).v);
         if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, d);
       }
+      prev = i;
     }
     w.removed = 0;
   }
@@ -568,7 +602,7 @@ class ProgramEvaluator {
       // The point in force when the window opens stays in: drop a point only once the next one
       // is also at or before the window's start.
       while (w.lo + 1 < w.hi && h.at(w.lo + 1).t <= from) remove_point(w, h);
-      const std::uint64_t count = w.hi - w.lo;
+      const std::uint64_t count = w.hi - w.lo - w.gaps;  // values, not gaps
       if (count == 0) {
         w.sum = w.sum_c = w.inc = w.inc_c = 0;
         continue;
@@ -585,7 +619,7 @@ class ProgramEvaluator {
         case Fn::kCountOverTime: v = static_cast<double>(count); break;
         case Fn::kDelta:
           if (count < 2) continue;  // one point has no change to measure
-          v = h.at(w.hi - 1).v - h.at(w.lo).v;
+          v = h.at(w.last_value).v - h.at(next_value(w, h, w.lo)).v;
           break;
         case Fn::kRate:
           if (count < 2) continue;

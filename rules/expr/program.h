@@ -18,6 +18,7 @@
 //   found at compile time, with the position of the offending node.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -46,6 +47,13 @@ class LabelSetPool {
   std::vector<const Labels*> sets_;
   std::map<Labels, LabelSetId> ids_;
 };
+
+// A history point that marks the series absent from its time on (stale, or no longer produced):
+// windows count nothing from it, and `offset` sees no value. Its value is a signalling NaN with a
+// payload arithmetic never produces, so it cannot be mistaken for a NaN a rule computed.
+inline constexpr std::uint64_t kGapBits = 0x7ff0'0000'6761'7000ULL;
+inline Point gap_point(TimeNs t) { return Point{t, std::bit_cast<double>(kGapBits)}; }
+inline bool is_gap(const Point& p) { return std::bit_cast<std::uint64_t>(p.v) == kGapBits; }
 
 // A series' history as it is stored: points in time order in a ring, addressed by absolute index
 // (begin .. end-1). Points are only ever appended at the end and dropped from the front, so an

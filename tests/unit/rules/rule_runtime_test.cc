@@ -227,6 +227,100 @@ TEST(RuleRuntime, ModeChangedFiresWhenAModeHeldLongerThanTheWindowFlips) {
   EXPECT_EQ(h.sent[1].kind, alerts::Notification::Kind::kResolved);
 }
 
+TEST(RuleRuntime, AFeedThatGoesDownLeavesWindowsAndOffsetsEmpty) {
+  // Found in review: history held no record of absence, so a dead feed's last price stayed "in
+  // force" in every window and offset for ever.
+  Harness h({record("n", "count_over_time(btc_usd{source=\"k\"}[10m])"),
+             record("ago", "btc_usd{source=\"k\"} offset 5m")});
+  const SourceId k = h.registry.intern_source("k");
+  const SeriesId price = h.id("btc_usd", {{"source", "k"}});
+  auto put = [&](TimeNs t, double v) {
+    h.engine.apply(value_event(price, k, v, t, t));
+    h.rules->update(h.engine, false);
+  };
+  put(minutes(0), 100);
+  put(minutes(1), 101);
+  h.tick(minutes(6));
+  EXPECT_EQ(h.value("n", {{"source", "k"}}), 2);
+  EXPECT_EQ(h.value("ago", {{"source", "k"}}), 101);
+  h.engine.apply(feed_event(k, false, minutes(7)));  // the feed goes down: its price is stale
+  h.rules->update(h.engine, false);
+  h.tick(minutes(8));
+  EXPECT_EQ(h.value("n", {{"source", "k"}}), 2);  // what it saw before going down is still in the window
+  EXPECT_EQ(h.value("ago", {{"source", "k"}}), 101);
+  h.tick(minutes(12) + 1);
+  EXPECT_FALSE(h.value("ago", {{"source", "k"}}).has_value());  // five minutes ago it was down
+  EXPECT_EQ(h.value("n", {{"source", "k"}}), 1);                // 101 was in force until minute 7
+  h.tick(minutes(17) + 1);
+  EXPECT_FALSE(h.value("n", {{"source", "k"}}).has_value());  // nothing in the last 10 minutes
+  put(minutes(18), 99);  // back (a value received after it went down is fresh)
+  h.engine.apply(feed_event(k, true, minutes(18)));
+  h.rules->update(h.engine, false);
+  EXPECT_EQ(h.value("n", {{"source", "k"}}), 1);
+}
+
+TEST(RuleRuntime, WindowsWithGapsMatchAFullRecomputation) {
+  // A random walk whose feed drops now and then: incremental windows with gap points against a
+  // direct computation over the whole sequence.
+  Harness h({record("p:avg", "avg_over_time(p[10m])"), record("p:max", "max_over_time(p[10m])"),
+             record("p:count", "count_over_time(p[10m])"), record("p:delta", "delta(p[10m])"),
+             record("p:rate", "rate(p[10m])")});
+  const SourceId k = h.registry.intern_source("k");
+  const SeriesId p = h.id("p");
+  struct Entry {
+    TimeNs t;
+    std::optional<double> v;  // nullopt: the feed went down
+  };
+  std::vector<Entry> all;
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> gap(1, 40), coin(0, 19), step(0, 9);
+  double v = 100;
+  TimeNs t = seconds(1);
+  bool down = false;
+  for (int i = 0; i < 3000; ++i) {
+    t += seconds(gap(rng));
+    if (!down && coin(rng) == 0) {
+      h.engine.apply(feed_event(k, false, t));
+      down = true;
+      all.push_back({t, std::nullopt});
+    } else {
+      if (down) h.engine.apply(feed_event(k, true, t));
+      down = false;
+      v += step(rng) - 4;  // whole numbers: sums are exact in any order
+      h.engine.apply(value_event(p, k, v, t, t));
+      if (all.empty() || !all.back().v || *all.back().v != v) all.push_back({t, v});
+    }
+    h.rules->update(h.engine, true);  // a tick too: windows move with time even when p does not
+    std::vector<double> in;
+    std::optional<double> carried;
+    for (const Entry& e : all) {
+      if (e.t <= t - minutes(10)) carried = e.v;
+    }
+    if (carried) in.push_back(*carried);
+    for (const Entry& e : all) {
+      if (e.t > t - minutes(10) && e.v) in.push_back(*e.v);
+    }
+    const auto count = h.value("p:count");
+    if (in.empty()) {
+      ASSERT_FALSE(count.has_value()) << i;
+      continue;
+    }
+    ASSERT_EQ(count, static_cast<double>(in.size())) << i;
+    double sum = 0, inc = 0;
+    for (std::size_t j = 0; j < in.size(); ++j) {
+      sum += in[j];
+      if (j > 0) inc += in[j] - in[j - 1] >= 0 ? in[j] - in[j - 1] : in[j];
+    }
+    ASSERT_EQ(h.value("p:avg"), sum / static_cast<double>(in.size())) << i;
+    ASSERT_EQ(h.value("p:max"), *std::max_element(in.begin(), in.end())) << i;
+    if (in.size() >= 2) {
+      ASSERT_EQ(h.value("p:delta"), in.back() - in.front()) << i;
+      ASSERT_DOUBLE_EQ(*h.value("p:rate"), inc / 600.0) << i;
+    }
+  }
+  EXPECT_EQ(h.rules->counters().window_restarts, 0u);
+}
+
 TEST(RuleRuntime, TimeDependentRulesRunOnTicks) {
   Harness h({alert("Stale", "age(btc_usd{source=\"coinbase\"}) > 60", seconds(0))});
   h.set(seconds(100), "btc_usd", {{"source", "coinbase"}}, 100000);
