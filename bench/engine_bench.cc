@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "bench/bench_sites.h"
 #include "daemon/spsc_ring.h"
 #include "rules/engine.h"
 
@@ -11,19 +12,7 @@ namespace {
 using namespace hashwatch;
 using namespace hashwatch::rules;
 
-EngineConfig with_sites(int n, SeriesRegistry& registry) {
-  EngineConfig config{AggregateConfig{2, 1.0}, {}, 26000.0};
-  for (int i = 0; i < n; ++i) {
-    SiteSpec site;
-    site.name = "site-" + std::to_string(i);
-    site.fleet = *fleet_totals({{"Antminer S21", 1000 + i}}, builtin_miner_models());
-    site.params = SiteParams{2.0, 3.0, i % 2 == 0, {}, 1.0};
-    site.power_series = registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_" + std::to_string(i % 5)}});
-    site.resale_series = site.power_series;
-    config.sites.push_back(site);
-  }
-  return config;
-}
+using bench::with_sites;
 
 struct Setup {
   SeriesRegistry registry;

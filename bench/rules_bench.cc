@@ -20,11 +20,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/bench_sites.h"
 #include "rules/engine.h"
 #include "rules/expr/eval.h"
 #include "rules/expr/parser.h"
 #include "rules/expr/program.h"
 #include "rules/rule_runtime.h"
+#include "tests/support/series_table.h"
 
 namespace {
 
@@ -159,42 +161,13 @@ struct Setup {
 };
 
 // The same series by id, for the compiled programs.
-class MemoryCatalog final : public SeriesCatalog {
- public:
-  MemoryCatalog(const MemorySource& source, TimeNs now) : now_(now) {
-    for (const auto& [name, list] : source.all()) {
-      for (const Series& x : list) {
-        const SeriesId id = registry_.intern(x.name, x.labels);
-        if (points_.size() <= id) points_.resize(id + 1);
-        points_[id] = x.points;
-      }
-    }
+hashwatch::testing::SeriesTable catalog_of(const MemorySource& source, TimeNs now) {
+  std::vector<hashwatch::testing::TableSeries> all;
+  for (const auto& [name, list] : source.all()) {
+    for (const Series& x : list) all.push_back({x.name, x.labels, x.points});
   }
-  std::size_t series_count() const override { return registry_.series_count(); }
-  const SeriesInfo& info(SeriesId id) const override { return registry_.info(id); }
-  bool current(SeriesId id, double& value) const override { return value_at(id, now_, value); }
-  bool changed_at(SeriesId id, TimeNs& at) const override {
-    if (points_[id].empty()) return false;
-    at = points_[id].back().t;
-    return true;
-  }
-  bool value_at(SeriesId id, TimeNs at, double& value) const override {
-    const auto& p = points_[id];
-    auto it = std::upper_bound(p.begin(), p.end(), at, [](TimeNs t, const Point& q) { return t < q.t; });
-    if (it == p.begin()) return false;
-    value = std::prev(it)->v;
-    return true;
-  }
-  HistoryView history(SeriesId id) const override {
-    const auto& p = points_[id];
-    return HistoryView{p.data(), p.size(), 0, 0, p.size()};
-  }
-
- private:
-  SeriesRegistry registry_;
-  std::vector<std::vector<Point>> points_;
-  TimeNs now_;
-};
+  return hashwatch::testing::SeriesTable(std::move(all), now);
+}
 
 // Every rule evaluated once per event, as on a BTC price tick.
 void BM_RulesAllPerEvent_20Sites50Rules(benchmark::State& state) {
@@ -246,7 +219,7 @@ BENCHMARK(BM_RuleSingleComparison_20Sites);
 // The compiled form of the same 50 rules over the same data: every rule once per event.
 void BM_CompiledAllPerEvent_20Sites50Rules(benchmark::State& state) {
   Setup s;
-  MemoryCatalog catalog(s.source, s.now);
+  const auto catalog = catalog_of(s.source, s.now);
   ProgramSet programs;
   std::vector<std::uint32_t> ids;
   for (const std::string& text : s.text) {
@@ -277,7 +250,7 @@ BENCHMARK(BM_CompiledAllPerEvent_20Sites50Rules);
 
 void BM_CompiledSingleComparison_20Sites(benchmark::State& state) {
   Setup s;
-  MemoryCatalog catalog(s.source, s.now);
+  const auto catalog = catalog_of(s.source, s.now);
   ProgramSet programs;
   const auto id = std::get<std::uint32_t>(
       programs.add(std::shared_ptr<const Node>(std::move(std::get<NodePtr>(parse("site_mining_margin_usd_per_mwh < 0"))))));
@@ -303,21 +276,7 @@ struct EngineWithRules {
   std::vector<SourceId> sources;
   TimeNs t = 1'000'000'000;
 
-  static EngineConfig config(SeriesRegistry& registry) {
-    EngineConfig c{AggregateConfig{2, 1.0}, {}, 26000.0};
-    for (int i = 0; i < 20; ++i) {
-      SiteSpec site;
-      site.name = "site-" + std::to_string(i);
-      site.fleet = *fleet_totals({{"Antminer S21", 1000 + i}}, builtin_miner_models());
-      site.params = SiteParams{2.0, 3.0, i % 2 == 0, {}, 1.0};
-      site.power_series = registry.intern("power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_" + std::to_string(i % 5)}});
-      site.resale_series = site.power_series;
-      c.sites.push_back(site);
-    }
-    return c;
-  }
-
-  explicit EngineWithRules(bool with_rules) : engine(registry, config(registry)) {
+  explicit EngineWithRules(bool with_rules) : engine(registry, bench::with_sites(20, registry)) {
     if (with_rules) {
       std::vector<RuleDef> defs;
       int n = 0;

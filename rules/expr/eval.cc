@@ -1,6 +1,7 @@
 #include "rules/expr/eval.h"
 
 #include "rules/expr/parser.h"
+#include "rules/expr/ops.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,29 +33,6 @@ Labels match_key(const Labels& labels, const Node& op) {
     }
   }
   return key;
-}
-
-bool is_comparison(BinaryOp op) {
-  return op == BinaryOp::kEq || op == BinaryOp::kNe || op == BinaryOp::kGt || op == BinaryOp::kLt ||
-         op == BinaryOp::kGe || op == BinaryOp::kLe;
-}
-
-double arithmetic(BinaryOp op, double a, double b) {
-  switch (op) {
-    case BinaryOp::kAdd: return a + b;
-    case BinaryOp::kSub: return a - b;
-    case BinaryOp::kMul: return a * b;
-    case BinaryOp::kDiv: return a / b;
-    case BinaryOp::kMod: return std::fmod(a, b);
-    case BinaryOp::kPow: return std::pow(a, b);
-    case BinaryOp::kEq: return a == b;
-    case BinaryOp::kNe: return a != b;
-    case BinaryOp::kGt: return a > b;
-    case BinaryOp::kLt: return a < b;
-    case BinaryOp::kGe: return a >= b;
-    case BinaryOp::kLe: return a <= b;
-    default: return NAN;
-  }
 }
 
 class Evaluator {
@@ -189,8 +167,7 @@ class Evaluator {
             // A counter: a drop is a reset, and the new value counts from zero.
             double increase = 0;
             for (std::size_t i = 1; i < r.points.size(); ++i) {
-              const double d = r.points[i].v - r.points[i - 1].v;
-              increase += d >= 0 ? d : r.points[i].v;
+              increase += counter_increase(r.points[i - 1].v, r.points[i].v);
             }
             v = increase / (static_cast<double>(*sel.range_ns) / 1e9);
           }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "rules/expr/ops.h"
 #include "rules/expr/parser.h"
 
 namespace hashwatch::rules::expr {
@@ -11,33 +12,6 @@ namespace hashwatch::rules::expr {
 namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-
-bool is_comparison(BinaryOp op) {
-  return op == BinaryOp::kEq || op == BinaryOp::kNe || op == BinaryOp::kGt || op == BinaryOp::kLt ||
-         op == BinaryOp::kGe || op == BinaryOp::kLe;
-}
-
-bool is_set_op(BinaryOp op) {
-  return op == BinaryOp::kAnd || op == BinaryOp::kOr || op == BinaryOp::kUnless;
-}
-
-double arithmetic(BinaryOp op, double a, double b) {
-  switch (op) {
-    case BinaryOp::kAdd: return a + b;
-    case BinaryOp::kSub: return a - b;
-    case BinaryOp::kMul: return a * b;
-    case BinaryOp::kDiv: return a / b;
-    case BinaryOp::kMod: return std::fmod(a, b);
-    case BinaryOp::kPow: return std::pow(a, b);
-    case BinaryOp::kEq: return a == b;
-    case BinaryOp::kNe: return a != b;
-    case BinaryOp::kGt: return a > b;
-    case BinaryOp::kLt: return a < b;
-    case BinaryOp::kGe: return a >= b;
-    case BinaryOp::kLe: return a <= b;
-    default: return NAN;
-  }
-}
 
 enum class Fn : std::uint8_t {
   kNone, kTime, kAge, kAbsent, kAvgOverTime, kSumOverTime, kMinOverTime, kMaxOverTime,
@@ -481,8 +455,7 @@ class ProgramEvaluator {
     c += std::abs(sum) >= std::abs(v) ? (sum - t) + v : (v - t) + sum;
     sum = t;
   }
-  // A counter's increase from a to b: a drop is a reset, and the new value counts from zero.
-  static double increase(double a, double b) { return b - a >= 0 ? b - a : b; }
+  static double increase(double a, double b) { return counter_increase(a, b); }
 
   // Running sums take finite values only: an infinity added and later subtracted would leave NaN.
   // While a window holds a non-finite value, its sums are computed directly (as the tree-walker

@@ -7,63 +7,15 @@
 
 #include "rules/expr/parser.h"
 #include "rules/expr/program.h"
+#include "tests/support/series_table.h"
 
 namespace hashwatch::rules::expr {
 namespace {
 
 constexpr TimeNs s(double seconds) { return static_cast<TimeNs>(seconds * 1e9); }
 
-struct Series {
-  std::string name;
-  Labels labels;
-  std::vector<Point> points;
-};
-
-class TableSource final : public SeriesSource {
- public:
-  explicit TableSource(std::vector<Series> series) : series_(std::move(series)) {}
-  void instant(const Node& sel, TimeNs at, Vector& out) const override {
-    for (const Series& x : series_) {
-      if (!matches(sel, x.name, x.labels)) continue;
-      const Point* last = nullptr;
-      for (const Point& p : x.points) {
-        if (p.t <= at) last = &p;
-      }
-      if (last != nullptr) out.push_back(Sample{x.name, x.labels, last->v});
-    }
-  }
-  void range(const Node& sel, TimeNs from, TimeNs to, std::vector<RangeSeries>& out) const override {
-    for (const Series& x : series_) {
-      if (!matches(sel, x.name, x.labels)) continue;
-      RangeSeries r{x.name, x.labels, {}};
-      const Point* carried = nullptr;  // the value in force when the window opens
-      for (const Point& p : x.points) {
-        if (p.t <= from) carried = &p;
-      }
-      if (carried != nullptr) r.points.push_back(*carried);
-      for (const Point& p : x.points) {
-        if (p.t > from && p.t <= to) r.points.push_back(p);
-      }
-      out.push_back(std::move(r));
-    }
-  }
-  void changed_at(const Node& sel, std::vector<std::pair<Sample, TimeNs>>& out) const override {
-    for (const Series& x : series_) {
-      if (!matches(sel, x.name, x.labels) || x.points.empty()) continue;
-      TimeNs t = x.points.front().t;
-      for (std::size_t i = 1; i < x.points.size(); ++i) {
-        if (x.points[i].v != x.points[i - 1].v) t = x.points[i].t;
-      }
-      out.emplace_back(Sample{x.name, x.labels, x.points.back().v}, t);
-    }
-  }
-
- private:
-  std::vector<Series> series_;
-};
-
-const TableSource& source() {
-  static const TableSource src({
+const hashwatch::testing::SeriesTable& source() {
+  static const hashwatch::testing::SeriesTable src({
       {"btc_usd", {{"source", "coinbase"}}, {{s(0), 100}, {s(600), 102}, {s(1200), 101}, {s(1800), 104}, {s(2400), 103}, {s(3000), 105}, {s(3600), 106}}},
       {"btc_usd", {{"source", "kraken"}}, {{s(0), 99}, {s(3600), 105}}},
       {"btc_usd", {{"source", "binance"}}, {{s(3000), 110}}},
@@ -84,7 +36,7 @@ const TableSource& source() {
       {"power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_WEST"}}, {{s(2700), 35}, {s(3600), 41}}},
       {"power_price_usd_per_mwh", {{"market", "ercot"}, {"node", "HB_SOUTH"}}, {{s(2700), 30}, {s(3600), 29}}},
       {"power_price_usd_per_mwh", {{"market", "caiso"}, {"node", "TH_NP15"}}, {{s(3600), 22}}},
-  });
+  }, s(3600));
   return src;
 }
 
@@ -249,75 +201,15 @@ TEST(ExprEval, TableOfExpressionsAndResults) {
 }
 
 // The same table through the compiled form: interned series, one ProgramSet for every case.
-class TableCatalog final : public SeriesCatalog {
- public:
-  TableCatalog(const std::vector<Series>& series, TimeNs now) : now_(now) {
-    for (const Series& x : series) {
-      ids_.push_back(registry_.intern(x.name, x.labels));
-      points_.push_back(x.points);
-    }
-  }
-  // Pretend only the first n series are interned yet (the rest arrive later).
-  void show(std::size_t n) { visible_ = n; }
-
-  std::size_t series_count() const override { return std::min(visible_, registry_.series_count()); }
-  const SeriesInfo& info(SeriesId id) const override { return registry_.info(id); }
-  bool current(SeriesId id, double& value) const override { return value_at(id, now_, value); }
-  bool changed_at(SeriesId id, TimeNs& at) const override {
-    const auto& p = points_[id];
-    if (p.empty()) return false;
-    at = p.front().t;
-    for (std::size_t i = 1; i < p.size(); ++i) {
-      if (p[i].v != p[i - 1].v) at = p[i].t;
-    }
-    return true;
-  }
-  bool value_at(SeriesId id, TimeNs at, double& value) const override {
-    const Point* last = nullptr;
-    for (const Point& p : points_[id]) {
-      if (p.t <= at) last = &p;
-    }
-    if (last == nullptr) return false;
-    value = last->v;
-    return true;
-  }
-  HistoryView history(SeriesId id) const override {
-    const auto& p = points_[id];
-    return HistoryView{p.data(), p.size(), 0, 0, p.size()};
-  }
-
- private:
-  SeriesRegistry registry_;
-  std::vector<SeriesId> ids_;
-  std::vector<std::vector<Point>> points_;
-  TimeNs now_;
-  std::size_t visible_ = SIZE_MAX;
-};
-
-const std::vector<Series>& table_series() {
-  static const std::vector<Series> series = [] {
-    std::vector<Series> out;
-    // Rebuild the list the TableSource holds, through its own interface, in a fixed order.
-    Vector all;
-    Node any;
-    any.kind = Node::Kind::kSelector;
-    std::vector<RangeSeries> ranges;
-    source().range(any, -1, s(100000), ranges);
-    for (RangeSeries& r : ranges) out.push_back(Series{r.name, r.labels, r.points});
-    return out;
-  }();
-  return series;
-}
-
-std::string compiled_result(ProgramSet& set, std::uint32_t id, const TableCatalog& catalog) {
+std::string compiled_result(ProgramSet& set, std::uint32_t id, const hashwatch::testing::SeriesTable& catalog) {
   ProgramResult result;
   if (auto e = set.evaluate(id, s(3600), catalog, result)) return "error: " + e->message;
   return to_string(set.to_value(result, catalog));
 }
 
 TEST(ExprProgram, CompiledFormGivesTheTableResults) {
-  ASSERT_EQ(table_series().size(), 20u);
-  TableCatalog catalog(table_series(), s(3600));
+  ASSERT_EQ(source().series().size(), 20u);
+  hashwatch::testing::SeriesTable catalog(source().series(), s(3600));
   // Half the series are known when the programs compile; the rest are interned afterwards.
   catalog.show(10);
   ProgramSet set;
