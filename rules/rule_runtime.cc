@@ -572,6 +572,10 @@ std::vector<alerts::AlertInstance> RuleRuntime::restore(const std::vector<alerts
 
 void RuleRuntime::update(Engine& engine, bool tick) {
   Impl& m = *impl_;
+  if (m.rules.empty()) {  // nothing reads the changes
+    engine.clear_changed();
+    return;
+  }
   m.engine = &engine;
   m.now = engine.now();
   ++m.gen;

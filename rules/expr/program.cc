@@ -214,6 +214,7 @@ struct ProgramSet::Impl {
   std::optional<EvalError> error;
   Labels scratch;
   std::uint64_t window_restarts = 0;
+  std::size_t synced = 0;  // every selector has scanned this many series (add() resets it)
 };
 
 ProgramSet::ProgramSet() : impl_(std::make_unique<Impl>()) {}
@@ -302,11 +303,13 @@ std::variant<std::uint32_t, EvalError> ProgramSet::add(std::shared_ptr<const Nod
   };
   p.root = compile(compile, *p.expr);
   impl_->programs.push_back(std::move(program));
+  impl_->synced = 0;  // its selectors have seen nothing yet
   return id;
 }
 
 void ProgramSet::sync(const SeriesCatalog& catalog, std::vector<SelectorMatch>* matches) {
   const std::size_t count = catalog.series_count();
+  if (count == impl_->synced) return;  // the per-event case: nothing new, nothing to scan
   for (auto& sel : impl_->selectors) {
     // Each selector scans from where it stopped: one compiled after the last sync starts at 0.
     for (std::size_t i = sel.scanned; i < count; ++i) {
@@ -319,6 +322,7 @@ void ProgramSet::sync(const SeriesCatalog& catalog, std::vector<SelectorMatch>* 
     }
     sel.scanned = count;
   }
+  impl_->synced = count;
 }
 
 LabelSetId ProgramSet::series_labels(const SeriesCatalog& catalog, SeriesId id) {
