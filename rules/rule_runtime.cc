@@ -572,7 +572,7 @@ std::vector<alerts::AlertInstance> RuleRuntime::restore(const std::vector<alerts
 
 void RuleRuntime::update(Engine& engine, bool tick) {
   Impl& m = *impl_;
-  if (m.rules.empty()) {  // nothing reads the changes
+  if (m.rules.empty() && m.orphans.empty()) {  // nothing reads the changes, nothing to retire
     engine.clear_changed();
     return;
   }

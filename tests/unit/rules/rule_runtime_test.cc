@@ -493,6 +493,17 @@ TEST(RuleRuntime, AReloadedRuleSetKeepsHistoryAndRetiresOldOutputs) {
   EXPECT_FALSE(h.value("x:doubled").has_value());  // its rule is gone
 }
 
+TEST(RuleRuntime, ReloadingToNoRulesRetiresEveryRecordedSeries) {
+  Harness h({record("x:doubled", "x * 2")});
+  h.set(minutes(0), "x", {}, 3);
+  ASSERT_EQ(h.value("x:doubled"), 6);
+  auto next = std::make_unique<RuleRuntime>(std::vector<RuleDef>{}, h.registry);
+  next->adopt(*h.rules);
+  h.rules = std::move(next);
+  h.tick(minutes(1));
+  EXPECT_FALSE(h.value("x:doubled").has_value());
+}
+
 TEST(RuleRuntime, RestoredStateThatNoRuleClaimsIsHandedBack) {
   alerts::AlertInstance gone;
   gone.labels = {{"alertname", "Removed"}, {"site", "a"}};
