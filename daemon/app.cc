@@ -274,6 +274,10 @@ struct App::Impl : connectors::EventSink {
       }
       engine_sleeping.store(false, std::memory_order_seq_cst);
     }
+    // A clean stop saves every alert as it stands now (a condition that holds has held until
+    // now), so keep_firing_for after the restart counts from here.
+    for (auto& a : rule_runtime->export_state()) unsaved_alerts.push_back(std::move(a));
+    persist_alerts();
     publish_snapshot();
   }
 

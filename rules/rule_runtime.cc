@@ -339,7 +339,7 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
 
   void evaluate(std::size_t pos) {
     const std::size_t r = order[pos];
-    evaluated_gen[pos] = gen;
+    const std::uint64_t started = gen;
     ++evaluations[r];
     ++counters.evaluations;
     expr::ProgramResult result;
@@ -349,7 +349,10 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
       if (ok) record(r, result);
       return;
     }
+    // A failed evaluation leaves the last verdict standing: the rule counts as not run, so the tick
+    // still steps its instances and their timers (for, keep_firing_for, repeat) keep running.
     if (!ok) return;
+    evaluated_gen[pos] = started;
     alert(r, result);
   }
 
@@ -358,21 +361,31 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     const RuleDef& rule = rules[r];
     ++gen;
     rr.next.clear();
-    auto emit = [&](LabelSetId labels, double value) {
+    auto output = [&](LabelSetId labels) {
       if (rr.out_memo.size() <= labels) rr.out_memo.resize(programs.labels().size(), kNoSeries);
       SeriesId& id = rr.out_memo[labels];
       if (id == kNoSeries) id = registry.intern(rule.name, merge_labels(programs.labels().get(labels), rule.labels));
       if (series_stamp.size() <= id) series_stamp.resize(id + 1, 0);
+      return id;
+    };
+    // Every output series first: two results that the rule's labels make one series are an error
+    // (as in PromQL), and the previous outputs stay.
+    const std::size_t n = result.scalar ? 1 : result.samples.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const SeriesId id = output(result.scalar ? 0 : result.samples[i].labels);
+      if (series_stamp[id] == gen) {
+        ++counters.evaluation_failures;
+        return;
+      }
       series_stamp[id] = gen;
+      rr.next.push_back(id);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
       // The engine lists a changed series once per pass: a second write in the same pass (two rules
       // recording one series) must reach the history and the readers on its own.
-      if (engine->set_rule_output(id, true, value)) changed_now(id);
-      rr.next.push_back(id);
-    };
-    if (result.scalar) {
-      emit(0, result.value);
-    } else {
-      for (const expr::CompiledSample& s : result.samples) emit(s.labels, s.value);
+      if (engine->set_rule_output(rr.next[i], true, result.scalar ? result.value : result.samples[i].value)) {
+        changed_now(rr.next[i]);
+      }
     }
     for (SeriesId id : rr.outputs) {
       if (series_stamp[id] != gen && engine->set_rule_output(id, false, 0.0)) changed_now(id);
@@ -439,8 +452,12 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     for (Instance& inst : ar.instances) {
       const bool held = inst.holds;
       inst.holds = inst.seen == gen;
-      // Events, not scrapes: the condition held right up to this instant (keep_firing_for counts from here).
-      if (held && !inst.holds) inst.a.last_true_ns = now;
+      // Events, not scrapes: the condition held right up to this instant (keep_firing_for counts
+      // from here). Saved, so a restart counts from here too.
+      if (held && !inst.holds) {
+        inst.a.last_true_ns = now;
+        if (inst.a.state == alerts::AlertState::kFiring) dirty_out.push_back(inst.a);
+      }
       inst.resolve_holds = has_resolve ? inst.resolve_seen == gen : !inst.holds;
       step(r, inst);
     }
@@ -561,7 +578,9 @@ std::vector<alerts::AlertInstance> RuleRuntime::restore(const std::vector<alerts
       inst.a = saved;
       inst.a.fingerprint = alerts::fingerprint(inst.a.labels);
       inst.holds = false;
-      inst.restored_until_ns = now + grace_ns;
+      if (__builtin_add_overflow(now, grace_ns, &inst.restored_until_ns)) {
+        inst.restored_until_ns = std::numeric_limits<TimeNs>::max();
+      }
       claimed = true;
       break;
     }
@@ -638,7 +657,18 @@ void RuleRuntime::adopt(RuleRuntime& previous) {
   // is freed at the first sync.
   for (auto& h : m.histories) h.keep_ns = 0;
   m.free_unkept = true;
-  for (const auto& rr : p.record_rules) m.orphans.insert(m.orphans.end(), rr.outputs.begin(), rr.outputs.end());
+  // A recording rule that is still there takes over its outputs (if its first evaluation fails,
+  // they stay, as after any failed evaluation); the outputs of rules that are gone are orphans.
+  for (std::size_t old = 0; old < p.rules.size(); ++old) {
+    if (p.rules[old].kind != RuleDef::Kind::kRecord) continue;
+    auto& outputs = p.record_rules[old].outputs;
+    std::size_t heir = m.rules.size();
+    for (std::size_t r = 0; r < m.rules.size() && heir == m.rules.size(); ++r) {
+      if (m.rules[r].kind == RuleDef::Kind::kRecord && m.rules[r].name == p.rules[old].name) heir = r;
+    }
+    auto& into = heir < m.rules.size() ? m.record_rules[heir].outputs : m.orphans;
+    into.insert(into.end(), outputs.begin(), outputs.end());
+  }
 }
 
 std::vector<AlertTransition> RuleRuntime::take_transitions() { return std::exchange(impl_->transitions, {}); }
@@ -665,7 +695,10 @@ std::vector<alerts::AlertInstance> RuleRuntime::export_state() const {
   std::vector<alerts::AlertInstance> out;
   for (const auto& ar : impl_->alert_rules) {
     for (const auto& inst : ar.instances) {
-      if (inst.a.state != alerts::AlertState::kInactive) out.push_back(inst.a);
+      if (inst.a.state == alerts::AlertState::kInactive) continue;
+      out.push_back(inst.a);
+      // A condition that holds has held right up to now, whenever it was last evaluated.
+      if (inst.holds) out.back().last_true_ns = std::max(out.back().last_true_ns, impl_->now);
     }
   }
   return out;

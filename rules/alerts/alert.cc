@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <limits>
 
 namespace hashwatch::rules::alerts {
 
@@ -73,13 +74,16 @@ std::optional<Notification> step(AlertInstance& a, const AlertTiming& t, bool ho
 
 std::optional<TimeNs> next_deadline(const AlertInstance& a, const AlertTiming& t) {
   std::optional<TimeNs> next;
-  auto consider = [&](TimeNs at) {
+  // from + after, saturating: an absurdly long duration must not overflow into the past.
+  auto consider = [&](TimeNs from, TimeNs after) {
+    TimeNs at;
+    if (__builtin_add_overflow(from, after, &at)) at = std::numeric_limits<TimeNs>::max();
     if (!next || at < *next) next = at;
   };
-  if (a.state == AlertState::kPending) consider(a.active_at_ns + t.for_ns);
+  if (a.state == AlertState::kPending) consider(a.active_at_ns, t.for_ns);
   if (a.state == AlertState::kFiring) {
-    if (t.keep_firing_for_ns > 0) consider(a.last_true_ns + t.keep_firing_for_ns);
-    if (t.repeat_interval_ns > 0) consider(a.last_sent_ns + t.repeat_interval_ns);
+    if (t.keep_firing_for_ns > 0) consider(a.last_true_ns, t.keep_firing_for_ns);
+    if (t.repeat_interval_ns > 0) consider(a.last_sent_ns, t.repeat_interval_ns);
   }
   return next;
 }

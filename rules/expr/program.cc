@@ -486,9 +486,10 @@ class ProgramEvaluator {
       if (std::isfinite(d)) add_compensated(w.inc, w.inc_c, d);
     }
     if (!std::isnan(v)) {  // std::min/max as the tree-walker uses them pass over NaN
-      while (!w.max_q.empty() && h.at(w.max_q.back()).v <= v) w.max_q.pop_back();
+      // Strict: of equal values the earliest stays in front, as std::max/min keep the first.
+      while (!w.max_q.empty() && h.at(w.max_q.back()).v < v) w.max_q.pop_back();
       w.max_q.push_back(w.hi);
-      while (!w.min_q.empty() && h.at(w.min_q.back()).v >= v) w.min_q.pop_back();
+      while (!w.min_q.empty() && h.at(w.min_q.back()).v > v) w.min_q.pop_back();
       w.min_q.push_back(w.hi);
     }
     w.last_value = w.hi;

@@ -504,6 +504,81 @@ TEST(RuleRuntime, ReloadingToNoRulesRetiresEveryRecordedSeries) {
   EXPECT_FALSE(h.value("x:doubled").has_value());
 }
 
+TEST(RuleRuntime, AnAlertRuleThatStartsFailingKeepsItsTimersRunning) {
+  // Found in review: a failed evaluation counted as "ran", so the tick skipped its instances and
+  // their past-due deadline never moved (the daemon's loop spun).
+  // time() makes it run on every tick, as windows, age() and offset do: the failing case that spun.
+  Harness h({alert("Ratio", "a / on() b + 0 * time() > 1", minutes(10))});
+  h.set(minutes(0), "b", {{"k", "1"}}, 1);
+  h.set(minutes(1), "a", {}, 5);
+  EXPECT_EQ(h.state_of(""), alerts::AlertState::kInactive);
+  ASSERT_EQ(h.rules->alerts().size(), 1u);  // pending
+  h.set(minutes(2), "b", {{"k", "2"}}, 1);  // now two series match on(): every evaluation fails
+  EXPECT_GT(h.rules->counters().evaluation_failures, 0u);
+  h.tick(minutes(11));  // the last verdict (holding) stands: the timer runs out and it fires
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].alert.fired_at_ns, minutes(11));
+  EXPECT_GT(h.rules->next_deadline().value_or(minutes(12)), minutes(11));
+}
+
+TEST(RuleRuntime, KeepFiringForCountsFromWhenTheConditionStoppedEvenAcrossARestart) {
+  // Found in review: the instant the condition stopped holding was never persisted, so after a
+  // restart keep_firing_for counted from an older time and the alert resolved early.
+  auto rule = alert("Hot", "t > 1");
+  rule.timing.keep_firing_for_ns = minutes(30);
+  std::vector<alerts::AlertInstance> saved;
+  {
+    Harness h({rule});
+    h.set(minutes(0), "t", {}, 2);
+    h.set(minutes(60), "t", {}, 0);  // held until minute 60
+    saved = h.store;
+  }
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].last_true_ns, minutes(60));
+  Harness h({rule});
+  h.rules->restore(saved, minutes(70), minutes(1));
+  h.set(minutes(70), "t", {}, 0);
+  h.tick(minutes(90) - 1);
+  EXPECT_TRUE(h.sent.empty());
+  h.tick(minutes(90));
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].kind, alerts::Notification::Kind::kResolved);
+}
+
+TEST(RuleRuntime, ARecordingRuleThatWouldWriteOneSeriesTwiceFails) {
+  // Found in review: rule labels that collapse two results into one series made it flap within a
+  // pass. PromQL rejects such a result; so does hashwatch, keeping the previous outputs.
+  Harness h({record("all:x", "x", {{"site", "all"}})});
+  h.set(seconds(1), "x", {{"site", "a"}}, 1);
+  EXPECT_EQ(h.value("all:x", {{"site", "all"}}), 1);
+  h.set(seconds(2), "x", {{"site", "b"}}, 2);
+  EXPECT_EQ(h.rules->counters().evaluation_failures, 1u);
+  EXPECT_EQ(h.value("all:x", {{"site", "all"}}), 1);
+}
+
+TEST(RuleRuntime, AReloadKeepsTheOutputsOfARecordingRuleThatFailsItsFirstPass) {
+  Harness h({record("r", "a / on() b")});
+  h.set(seconds(1), "b", {{"k", "1"}}, 2);
+  h.set(seconds(2), "a", {}, 8);
+  ASSERT_EQ(h.value("r"), 4);
+  h.set(seconds(3), "b", {{"k", "2"}}, 2);  // from now on the rule fails
+  auto next = std::make_unique<RuleRuntime>(std::vector<RuleDef>{record("r", "a / on() b")}, h.registry);
+  next->adopt(*h.rules);
+  h.rules = std::move(next);
+  h.tick(seconds(4));
+  EXPECT_EQ(h.value("r"), 4);  // a failed evaluation keeps the previous outputs, reload or not
+}
+
+TEST(RuleRuntime, MaxOverTimeKeepsTheFirstOfEqualValues) {
+  Harness h({record("m", "max_over_time(z[1h])")});
+  h.set(seconds(1), "z", {}, 0.0);
+  h.set(seconds(2), "z", {}, -0.0);  // equal to +0, yet a change for the engine? no: same value
+  h.set(seconds(3), "z", {}, -1);
+  h.set(seconds(4), "z", {}, -0.0);
+  ASSERT_TRUE(h.value("m").has_value());
+  EXPECT_FALSE(std::signbit(*h.value("m")));  // +0 came first, as std::max over the points keeps it
+}
+
 TEST(RuleRuntime, RestoredStateThatNoRuleClaimsIsHandedBack) {
   alerts::AlertInstance gone;
   gone.labels = {{"alertname", "Removed"}, {"site", "a"}};
