@@ -29,8 +29,12 @@ int check_config(const std::string& path) {
   const auto plural = [](std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
+  std::size_t alerts = 0;
+  for (const auto& r : result.config->rules) alerts += r.kind == rules::RuleDef::Kind::kAlert ? 1 : 0;
   std::cout << path << ": OK (" << plural(result.config->feeds.size(), "feed") << ", "
-            << plural(result.config->sites.size(), "site") << ")\n";
+            << plural(result.config->sites.size(), "site") << ", "
+            << plural(result.config->rules.size() - alerts, "recording rule") << ", "
+            << plural(alerts, "alerting rule") << ")\n";
   return 0;
 }
 

@@ -13,7 +13,8 @@ TEST(CheckConfig, ShippedExampleIsValid) {
   const auto r = run_command(binary_path("daemon/hashwatch"),
                              {"check-config", source_path("deploy/examples/hashwatch.yaml")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("OK (6 feeds, 1 site)"), std::string::npos) << r.out;
+  // The built-in rules it names: 1 recording rule and 7 alerts (deploy/rules/hashwatch.yaml).
+  EXPECT_NE(r.out.find("OK (6 feeds, 1 site, 1 recording rule, 7 alerting rules)"), std::string::npos) << r.out;
 }
 
 TEST(CheckConfig, ErrorsCarryFileLineColumnAndExitOne) {
