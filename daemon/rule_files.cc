@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -123,7 +124,19 @@ class RuleLoader {
       }
       group.name = g["name"].Scalar();
       if (!group_names.insert(group.name).second) error(g["name"].Mark(), "duplicate group \"" + group.name + "\"");
+      // `interval` is accepted for compatibility with Prometheus' files and has no effect: rules
+      // run on every change of what they read (docs/rules.md).
       keys(g, "group " + group.name, {"name", "rules", "interval", "limit"});
+      if (auto lim = g["limit"]) {
+        std::uint32_t n = 0;
+        const std::string text = lim.IsScalar() ? lim.Scalar() : "";
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+          error(lim.Mark(), "group " + group.name + ": limit must be a whole number (0: no limit)");
+        } else {
+          group.limit = n;
+        }
+      }
       if (!g["rules"] || !g["rules"].IsSequence()) {
         error(g.Mark(), "group " + group.name + ": expected a list under \"rules\"");
         continue;
@@ -208,6 +221,7 @@ std::vector<rules::RuleDef> rule_defs(const std::vector<RuleGroup>& groups) {
       d.timing = rules::alerts::AlertTiming{spec.for_ns, spec.keep_firing_for_ns, spec.repeat_interval_ns};
       d.labels = spec.labels;
       d.annotations = spec.annotations;
+      d.limit = g.limit;
       d.file = spec.file;
       d.line = spec.line;
       d.column = spec.column;

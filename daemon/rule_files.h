@@ -29,6 +29,7 @@ struct RuleSpec {
 
 struct RuleGroup {
   std::string name;
+  std::uint32_t limit = 0;  // Prometheus' `limit`: most series a rule may produce (0: no limit)
   std::vector<RuleSpec> rules;
 };
 

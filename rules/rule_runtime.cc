@@ -343,7 +343,12 @@ struct RuleRuntime::Impl final : expr::SeriesCatalog {
     ++evaluations[r];
     ++counters.evaluations;
     expr::ProgramResult result;
-    const bool ok = run(expr_program[r], result);
+    bool ok = run(expr_program[r], result);
+    if (ok && rules[r].limit > 0 && !result.scalar && result.samples.size() > rules[r].limit) {
+      // As Prometheus' group `limit`: a result over it is an error, and nothing of it is used.
+      ++counters.evaluation_failures;
+      ok = false;
+    }
     if (rules[r].kind == RuleDef::Kind::kRecord) {
       // A failed evaluation keeps the previous outputs rather than inventing an absence.
       if (ok) record(r, result);

@@ -38,6 +38,7 @@ struct RuleDef {
   alerts::AlertTiming timing;
   Labels labels;  // sorted
   std::vector<std::pair<std::string, std::string>> annotations;
+  std::uint32_t limit = 0;  // most series (record) or alerts (alert) one evaluation may give; 0: any
   std::string file;  // where it was written, for messages
   int line = 0, column = 0;
 };

@@ -122,6 +122,14 @@ TEST(RuleFiles, AGroupInALaterFileReplacesTheBuiltInGroupOfThatName) {
   EXPECT_EQ(rule_defs(r.groups).size(), 2u + 1u);
 }
 
+TEST(RuleFiles, GroupLimitReachesEveryRuleAndMustBeANumber) {
+  auto r = load_rule_string("groups:\n  - name: g\n    limit: 20\n    interval: 1m\n    rules:\n      - alert: A\n        expr: x > 1\n", "r.yaml");
+  ASSERT_TRUE(r.errors.empty()) << ::testing::PrintToString(messages(r));
+  EXPECT_EQ(rule_defs(r.groups)[0].limit, 20u);
+  r = load_rule_string("groups:\n  - name: g\n    limit: lots\n    rules: []\n", "r.yaml");
+  EXPECT_EQ(messages(r), (std::vector<std::string>{"r.yaml:3:12: group g: limit must be a whole number (0: no limit)"}));
+}
+
 TEST(RuleFiles, TypeErrorsArePositionedLikeSyntaxErrors) {
   const auto r = load_rule_string(
       "groups:\n"

@@ -579,6 +579,18 @@ TEST(RuleRuntime, MaxOverTimeKeepsTheFirstOfEqualValues) {
   EXPECT_FALSE(std::signbit(*h.value("m")));  // +0 came first, as std::max over the points keeps it
 }
 
+TEST(RuleRuntime, AResultOverTheGroupLimitIsAFailedEvaluation) {
+  auto rule = alert("Low", "m < 0");
+  rule.limit = 2;
+  Harness h({rule});
+  h.set(seconds(1), "m", {{"site", "a"}}, -1);
+  h.set(seconds(2), "m", {{"site", "b"}}, -1);
+  EXPECT_EQ(h.rules->alerts().size(), 2u);
+  h.set(seconds(3), "m", {{"site", "c"}}, -1);  // three alerts: over the limit
+  EXPECT_EQ(h.rules->counters().evaluation_failures, 1u);
+  EXPECT_EQ(h.rules->alerts().size(), 2u);  // the last verdict stands
+}
+
 TEST(RuleRuntime, RestoredStateThatNoRuleClaimsIsHandedBack) {
   alerts::AlertInstance gone;
   gone.labels = {{"alertname", "Removed"}, {"site", "a"}};
