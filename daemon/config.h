@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "connectors/common/feed_config.h"
+#include "rules/duration.h"
 #include "rules/model/site_economics.h"
 #include "rules/rule_runtime.h"
 #include "rules/time.h"
@@ -86,7 +87,8 @@ ConfigResult load_config_file(const std::string& path);
 // `name` is used as the file name in error messages.
 ConfigResult load_config_string(std::string_view yaml, const std::string& name);
 
-// "500ms", "30s", "10m", "1h30m", "7d", "2w" to ns; std::nullopt when malformed.
-std::optional<TimeNs> parse_duration(std::string_view text);
+// "500ms", "30s", "10m", "1h30m", "7d", "2w" to ns (rules/duration.h: one parser for config,
+// rule files and expressions).
+using hashwatch::parse_duration;
 
 }  // namespace hashwatch::daemon

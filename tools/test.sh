@@ -34,7 +34,7 @@ echo "== fuzz: rule expression parser and compiled-vs-reference evaluation (libF
 mkdir -p build/fuzz
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. \
   tests/fuzz/expr_parser_fuzz.cc rules/expr/parser.cc rules/expr/eval.cc rules/expr/program.cc \
-  rules/series_registry.cc -lre2 -o build/fuzz/expr_parser_fuzz
+  rules/series_registry.cc rules/duration.cc -lre2 -o build/fuzz/expr_parser_fuzz
 # A fixed seed and run count from the committed seeds: every CI run repeats the same search, so a
 # green run stays green; set HASHWATCH_FUZZ_RUNS (and a new seed) to search further by hand.
 rm -rf build/fuzz/corpus && mkdir -p build/fuzz/corpus && cp tests/fuzz/corpus/expr/* build/fuzz/corpus/

@@ -59,11 +59,7 @@ BitcoindProtocol::BitcoindProtocol(const FeedConfig& config, rules::SeriesRegist
     : config_(config),
       stats_(stats),
       source_(source),
-      block_height_(registry.intern("block_height")),
-      difficulty_(registry.intern("difficulty")),
-      hashrate_(registry.intern("network_hashrate_hs")),
-      block_fees_(registry.intern("block_fees_btc")),
-      fees_(registry.intern("fees_per_block_btc")),
+      series_(registry),
       parser_(make_json_parser()),
       log_(config_.name),
       window_(config_.fee_window_blocks) {}
@@ -156,8 +152,8 @@ bool BitcoindProtocol::on_response(unsigned status, std::string_view body, TimeN
                             recv_ns);
         return false;
       }
-      emit(out, block_height_, static_cast<double>(info.blocks), recv_ns);
-      emit(out, difficulty_, info.difficulty, recv_ns);
+      emit(out, series_.block_height, static_cast<double>(info.blocks), recv_ns);
+      emit(out, series_.difficulty, info.difficulty, recv_ns);
       window_.set_tip(info.blocks);
       step_ = Step::kMiningInfo;
       return true;
@@ -166,7 +162,7 @@ bool BitcoindProtocol::on_response(unsigned status, std::string_view body, TimeN
       MiningInfo info;
       st = parse_mining_info(body, *parser_, info, error);
       if (st != ParseStatus::kOk || error.present) break;
-      if (info.network_hashps > 0) emit(out, hashrate_, info.network_hashps, recv_ns);
+      if (info.network_hashps > 0) emit(out, series_.network_hashrate, info.network_hashps, recv_ns);
       step_ = Step::kBlockStats;
       return true;
     }
@@ -180,13 +176,13 @@ bool BitcoindProtocol::on_response(unsigned status, std::string_view body, TimeN
       }
       window_.add(stats.height, stats.total_fee_sats);
       if (stats.height == window_.tip()) {
-        emit(out, block_fees_,
+        emit(out, series_.block_fees,
              static_cast<double>(stats.total_fee_sats) / static_cast<double>(rules::kSatsPerBtc),
              recv_ns);
       }
       if (auto mean = window_.mean_fees_sats(); mean && mean != last_mean_) {
         last_mean_ = mean;
-        emit(out, fees_, *mean / static_cast<double>(rules::kSatsPerBtc), recv_ns);
+        emit(out, series_.fees_per_block, *mean / static_cast<double>(rules::kSatsPerBtc), recv_ns);
       }
       return true;
     }
@@ -206,9 +202,7 @@ bool BitcoindProtocol::on_response(unsigned status, std::string_view body, TimeN
 }
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "http://127.0.0.1:8332";
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = 10 * kNsPerSecond;
-  if (config.stale_after_ns == 0) config.stale_after_ns = 3 * config.poll_interval_ns;
+  apply_poll_defaults(config, "http://127.0.0.1:8332", 10 * kNsPerSecond);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

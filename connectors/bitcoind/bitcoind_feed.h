@@ -9,6 +9,7 @@
 #include <string>
 
 #include "connectors/common/connector.h"
+#include "connectors/common/network_series.h"
 #include "connectors/common/fee_window.h"
 #include "connectors/common/json_parser.h"
 #include "connectors/common/registry.h"
@@ -36,7 +37,7 @@ class BitcoindProtocol final : public PollProtocol {
   const FeedConfig& config_;
   FeedStats& stats_;
   rules::SourceId source_;
-  rules::SeriesId block_height_, difficulty_, hashrate_, block_fees_, fees_;
+  NetworkSeries series_;
   JsonParserPtr parser_;
   ErrorLog log_;
   FeeWindow window_;

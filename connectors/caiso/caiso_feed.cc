@@ -85,11 +85,9 @@ class CaisoProtocol final : public PollProtocol {
 }  // namespace
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "https://oasis.caiso.com";
   if (config.symbols.empty()) config.symbols = {"TH_NP15_GEN-APND", "TH_SP15_GEN-APND"};
   if (config.channel.empty()) config.channel = "rtd";
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = 5 * kNsPerMinute;  // OASIS throttles
-  if (config.stale_after_ns == 0) config.stale_after_ns = 20 * kNsPerMinute;
+  apply_poll_defaults(config, "https://oasis.caiso.com", 5 * kNsPerMinute /* OASIS throttles */, 20 * kNsPerMinute);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

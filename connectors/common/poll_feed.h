@@ -2,11 +2,21 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "connectors/common/http_poller.h"
 #include "connectors/common/registry.h"
 
 namespace hashwatch::connectors {
+
+// Defaults every polling feed shares: its public endpoint and poll interval when the config names
+// none, and, unless given, stale after `stale_after_ns` (0: three missed polls).
+inline void apply_poll_defaults(FeedConfig& config, std::string_view url, TimeNs poll_interval_ns,
+                                TimeNs stale_after_ns = 0) {
+  if (config.url.empty()) config.url = url;
+  if (config.poll_interval_ns == 0) config.poll_interval_ns = poll_interval_ns;
+  if (config.stale_after_ns == 0) config.stale_after_ns = stale_after_ns != 0 ? stale_after_ns : 3 * config.poll_interval_ns;
+}
 
 template <class Protocol>
 class PollFeed final : public Feed {

@@ -158,14 +158,12 @@ bool ErcotProtocol::on_prices(std::string_view body, TimeNs recv_ns, EventSink& 
 }
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "https://api.ercot.com/api/public-reports";
   if (config.token_url.empty()) {
     config.token_url =
         "https://ercotb2c.b2clogin.com/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token";
   }
   // NP6-905-CD is generated every 15 min; ERCOT asks for no more than 3 queries per interval.
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = 5 * kNsPerMinute;
-  if (config.stale_after_ns == 0) config.stale_after_ns = 45 * kNsPerMinute;
+  apply_poll_defaults(config, "https://api.ercot.com/api/public-reports", 5 * kNsPerMinute, 45 * kNsPerMinute);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

@@ -81,10 +81,8 @@ bool HashrateIndexProtocol::on_response(unsigned status, std::string_view body, 
 }
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "https://api.hashrateindex.com/v1/hashrateindex";
   // Published about every 5 minutes; the /hashprice bucket refills one request per 15 s.
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = 5 * kNsPerMinute;
-  if (config.stale_after_ns == 0) config.stale_after_ns = 3 * config.poll_interval_ns;
+  apply_poll_defaults(config, "https://api.hashrateindex.com/v1/hashrateindex", 5 * kNsPerMinute);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

@@ -12,11 +12,7 @@ MempoolProtocol::MempoolProtocol(const FeedConfig& config, rules::SeriesRegistry
     : config_(config),
       stats_(stats),
       source_(source),
-      block_height_(registry.intern("block_height")),
-      difficulty_(registry.intern("difficulty")),
-      hashrate_(registry.intern("network_hashrate_hs")),
-      fees_(registry.intern("fees_per_block_btc")),
-      retarget_change_(registry.intern("retarget_change_pct")),
+      series_(registry),
       parser_(make_json_parser()),
       log_(config_.name),
       targets_(targets()) {}
@@ -69,15 +65,15 @@ bool MempoolProtocol::on_target_response(std::size_t target_index, std::string_v
       if (auto st = parse_tip_height(body, height); st != ParseStatus::kOk) {
         return fail(static_cast<int>(st), "tip height", body, recv_ns);
       }
-      return emit(out, block_height_, static_cast<double>(height), recv_ns);
+      return emit(out, series_.block_height, static_cast<double>(height), recv_ns);
     }
     case kHashrate: {
       HashrateInfo info;
       if (auto st = parse_hashrate(body, *parser_, info); st != ParseStatus::kOk) {
         return fail(static_cast<int>(st), "mining/hashrate", body, recv_ns);
       }
-      emit(out, difficulty_, info.current_difficulty, recv_ns);
-      if (info.current_hashrate_hs) emit(out, hashrate_, *info.current_hashrate_hs, recv_ns);
+      emit(out, series_.difficulty, info.current_difficulty, recv_ns);
+      if (info.current_hashrate_hs) emit(out, series_.network_hashrate, *info.current_hashrate_hs, recv_ns);
       return true;
     }
     case kRewardStats: {
@@ -85,14 +81,14 @@ bool MempoolProtocol::on_target_response(std::size_t target_index, std::string_v
       if (auto st = parse_reward_stats(body, *parser_, stats); st != ParseStatus::kOk) {
         return fail(static_cast<int>(st), "mining/reward-stats", body, recv_ns);
       }
-      return emit(out, fees_, stats.fees_per_block_btc(), recv_ns);
+      return emit(out, series_.fees_per_block, stats.fees_per_block_btc(), recv_ns);
     }
     case kDifficultyAdjustment: {
       double change_pct = 0;
       if (auto st = parse_difficulty_adjustment(body, *parser_, change_pct); st != ParseStatus::kOk) {
         return fail(static_cast<int>(st), "difficulty-adjustment", body, recv_ns);
       }
-      return emit(out, retarget_change_, change_pct, recv_ns);
+      return emit(out, series_.retarget_change, change_pct, recv_ns);
     }
     default:
       return false;
@@ -100,9 +96,7 @@ bool MempoolProtocol::on_target_response(std::size_t target_index, std::string_v
 }
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "https://mempool.space";
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = 60 * kNsPerSecond;
-  if (config.stale_after_ns == 0) config.stale_after_ns = 3 * config.poll_interval_ns;
+  apply_poll_defaults(config, "https://mempool.space", 60 * kNsPerSecond);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectors/common/connector.h"
+#include "connectors/common/network_series.h"
 #include "connectors/common/json_parser.h"
 #include "connectors/common/feed_config.h"
 #include "connectors/common/registry.h"
@@ -37,7 +38,7 @@ class MempoolProtocol final : public PollProtocol {
   const FeedConfig& config_;
   FeedStats& stats_;
   rules::SourceId source_;
-  rules::SeriesId block_height_, difficulty_, hashrate_, fees_, retarget_change_;
+  NetworkSeries series_;
   JsonParserPtr parser_;
   ErrorLog log_;
   std::vector<std::string> targets_;

@@ -11,10 +11,7 @@ MempoolWsProtocol::MempoolWsProtocol(const FeedConfig& config, rules::SeriesRegi
     : config_(config),
       stats_(stats),
       source_(source),
-      block_height_(registry.intern("block_height")),
-      difficulty_(registry.intern("difficulty")),
-      block_fees_(registry.intern("block_fees_btc")),
-      retarget_change_(registry.intern("retarget_change_pct")),
+      series_(registry),
       parser_(make_json_parser()),
       log_(config_.name) {}
 
@@ -45,15 +42,15 @@ bool MempoolWsProtocol::on_message(std::string_view frame, TimeNs recv_ns, Event
   }
   if (msg.has_block) {
     const WsBlock& b = msg.block;
-    emit(out, block_height_, static_cast<double>(b.height), b.time_ns, recv_ns);
-    emit(out, difficulty_, b.difficulty, b.time_ns, recv_ns);
+    emit(out, series_.block_height, static_cast<double>(b.height), b.time_ns, recv_ns);
+    emit(out, series_.difficulty, b.difficulty, b.time_ns, recv_ns);
     if (b.total_fees_sats >= 0) {
-      emit(out, block_fees_,
+      emit(out, series_.block_fees,
            static_cast<double>(b.total_fees_sats) / static_cast<double>(rules::kSatsPerBtc),
            b.time_ns, recv_ns);
     }
   }
-  if (msg.has_da) emit(out, retarget_change_, msg.retarget_change_pct, recv_ns, recv_ns);
+  if (msg.has_da) emit(out, series_.retarget_change, msg.retarget_change_pct, recv_ns, recv_ns);
   return true;
 }
 

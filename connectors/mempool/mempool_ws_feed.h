@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectors/common/connector.h"
+#include "connectors/common/network_series.h"
 #include "connectors/common/json_parser.h"
 #include "connectors/common/ws_feed.h"
 
@@ -31,7 +32,7 @@ class MempoolWsProtocol final : public WsProtocol {
   const FeedConfig& config_;
   FeedStats& stats_;
   rules::SourceId source_;
-  rules::SeriesId block_height_, difficulty_, block_fees_, retarget_change_;
+  NetworkSeries series_;
   JsonParserPtr parser_;
   ErrorLog log_;
 };

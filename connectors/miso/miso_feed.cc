@@ -54,10 +54,8 @@ class MisoProtocol final : public PollProtocol {
 }  // namespace
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "https://public-api.misoenergy.org";
   if (config.symbols.empty()) config.symbols = {"INDIANA.HUB"};
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = 5 * kNsPerMinute;
-  if (config.stale_after_ns == 0) config.stale_after_ns = 20 * kNsPerMinute;
+  apply_poll_defaults(config, "https://public-api.misoenergy.org", 5 * kNsPerMinute, 20 * kNsPerMinute);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

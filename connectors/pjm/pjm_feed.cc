@@ -96,10 +96,8 @@ class PjmProtocol final : public PollProtocol {
 }  // namespace
 
 void apply_defaults(FeedConfig& config) {
-  if (config.url.empty()) config.url = "https://api.pjm.com/api/v1";
   if (config.symbols.empty()) config.symbols = {"51288"};  // WESTERN HUB
-  if (config.poll_interval_ns == 0) config.poll_interval_ns = kNsPerMinute;
-  if (config.stale_after_ns == 0) config.stale_after_ns = 15 * kNsPerMinute;
+  apply_poll_defaults(config, "https://api.pjm.com/api/v1", kNsPerMinute, 15 * kNsPerMinute);
 }
 
 std::unique_ptr<Feed> make_feed(const FeedConfig& config, boost::asio::io_context& io,

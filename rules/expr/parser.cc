@@ -1,5 +1,6 @@
 #include "rules/expr/parser.h"
 
+#include "rules/duration.h"
 #include "rules/expr/regex.h"
 
 #include <array>
@@ -75,36 +76,6 @@ struct Token {
 bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
 
-std::optional<TimeNs> duration_of(std::string_view s) {
-  TimeNs total = 0;
-  std::size_t i = 0;
-  if (s.empty()) return std::nullopt;
-  while (i < s.size()) {
-    std::int64_t n = 0;
-    auto [p, ec] = std::from_chars(s.data() + i, s.data() + s.size(), n);
-    if (ec != std::errc() || p == s.data() + i) return std::nullopt;
-    i = static_cast<std::size_t>(p - s.data());
-    std::size_t j = i;
-    while (j < s.size() && std::isalpha(static_cast<unsigned char>(s[j]))) ++j;
-    const std::string_view unit = s.substr(i, j - i);
-    TimeNs scale = 0;
-    if (unit == "ms") scale = kNsPerMs;
-    else if (unit == "s") scale = kNsPerSecond;
-    else if (unit == "m") scale = kNsPerMinute;
-    else if (unit == "h") scale = kNsPerHour;
-    else if (unit == "d") scale = kNsPerDay;
-    else if (unit == "w") scale = 7 * kNsPerDay;
-    else return std::nullopt;
-    // Nothing beyond the 64-bit nanosecond range (about 292 years) is a duration.
-    if (n > std::numeric_limits<TimeNs>::max() / scale || total > std::numeric_limits<TimeNs>::max() - n * scale) {
-      return std::nullopt;
-    }
-    total += n * scale;
-    i = j;
-  }
-  return total;
-}
-
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
@@ -166,7 +137,7 @@ class Parser {
       if (ec == std::errc() && p == word.data() + word.size()) {
         tok_.kind = Tok::kNumber;
         tok_.number = v;
-      } else if (auto d = duration_of(word)) {
+      } else if (auto d = parse_duration(word)) {
         tok_.kind = Tok::kDuration;
         tok_.duration = *d;
       } else {
